@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/** The eight roles of Vigil (docs: DESIGN.md "Roles"). */
+export const roles = [
+  'admin',
+  'manager',
+  'investigator',
+  'operator',
+  'officer',
+  'hr',
+  'auditor',
+  'employee',
+] as const;
+export const roleSchema = z.enum(roles);
+export type Role = z.infer<typeof roleSchema>;
+
+/** Every permission a route can require. Modules add theirs here so the table stays in one place. */
+export const permissions = [
+  'users:read',
+  'users:write',
+  'sites:read',
+  'sites:write',
+  'people:read',
+  'people:write',
+  'people:pii',
+  'audit:read',
+  'tokens:manage',
+  'jobs:manage',
+  'webhooks:manage',
+] as const;
+export const permissionSchema = z.enum(permissions);
+export type Permission = z.infer<typeof permissionSchema>;
+
+/**
+ * The permission matrix: one row per role. A route's permission is checked against this table and
+ * nothing else; the route-by-role test is generated from it.
+ */
+export const rolePermissions: Record<Role, readonly Permission[]> = {
+  admin: permissions,
+  manager: ['sites:read', 'people:read', 'people:write', 'people:pii'],
+  investigator: ['sites:read', 'people:read', 'people:pii'],
+  operator: ['sites:read', 'people:read'],
+  officer: ['sites:read', 'people:read'],
+  hr: ['sites:read', 'people:read', 'people:write', 'people:pii'],
+  auditor: ['users:read', 'sites:read', 'people:read', 'audit:read'],
+  employee: ['sites:read'],
+};
+
+/** Roles whose scope is every site; every other role sees only the sites assigned to the user. */
+export const allSiteRoles: readonly Role[] = ['admin', 'auditor'];
+
+/** What a route requires: a permission, any signed-in user, or nothing (public). */
+export type RouteAccess = Permission | 'authenticated' | 'public';
+
+export function roleHas(role: Role, permission: Permission): boolean {
+  return rolePermissions[role].includes(permission);
+}

@@ -1,0 +1,8 @@
+import type { ServerModule } from '../../platform/http/app.js';
+import { registerIdentityRoutes } from './routes.js';
+
+export { findUserByEmail, findUserById, sitesOfUsers } from './repository.js';
+export { createUser, issueToken, prepareFirstRunSetup, updateUser } from './service.js';
+export { setSessionCookie } from './routes.js';
+
+export const identityModule: ServerModule = { name: 'identity', registerRoutes: registerIdentityRoutes };
