@@ -71,11 +71,7 @@ export async function buildApp(
   ctx: AppContext,
   modules: readonly ServerModule[],
 ): Promise<{ app: ZodApp; catalog: CatalogRoute[] }> {
-  const fastify = Fastify<
-    RawServerDefault,
-    RawRequestDefaultExpression,
-    RawReplyDefaultExpression
-  >({
+  const fastify = Fastify<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression>({
     loggerInstance: ctx.logger,
     bodyLimit: ctx.config.VIGIL_BODY_LIMIT_BYTES,
     genReqId: () => newId(),
