@@ -7,5 +7,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     globalSetup: ['src/server/test/global-setup.ts'],
+    // .ci/run reads a JSON report to prove that no tier (SQLite, PostgreSQL) was skipped.
+    reporters: process.env.VIGIL_TEST_REPORT_DIR
+      ? ['default', ['json', { outputFile: `${process.env.VIGIL_TEST_REPORT_DIR}/unit.json` }]]
+      : ['default'],
   },
 });
