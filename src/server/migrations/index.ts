@@ -1,5 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_platform.js';
+import * as m0004 from './0004_sequences.js';
+import * as m0020 from './0020_risk.js';
 
 /**
  * Every migration, in order. Names sort in the order they run; add new ones at the end and never
@@ -7,4 +9,6 @@ import * as m0001 from './0001_platform.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
+  '0004_sequences': m0004,
+  '0020_risk': m0020,
 };
