@@ -85,6 +85,7 @@ export async function signInWithOidc(
   },
 ): Promise<SsoSignIn> {
   const { identity } = input;
+  const loginDetails: Record<string, unknown> = { method: 'oidc', ip: input.ip };
   const mappedRole = roleForGroups(identity.groups, input.roleMap);
   // Account changes are made by the SSO integration; the sign-in itself is the user's act.
   const ssoActor: Actor = { type: 'system', id: null, label: `single sign-on (${input.issuerLabel})` };
@@ -154,6 +155,7 @@ export async function signInWithOidc(
             { userId: user.id, role: mappedRole },
             'SSO groups would demote the last active admin; role kept',
           );
+          loginDetails.roleKept = { role: user.role, groupsRole: mappedRole, reason: 'last active admin' };
         } else {
           patch.role = mappedRole;
           changes.role = [user.role, mappedRole];
@@ -181,12 +183,7 @@ export async function signInWithOidc(
       tx,
       ctx.database.dialect,
       { actor: { type: 'user', id: user.id, label: user.name }, requestId: input.requestId },
-      {
-        action: 'auth.login',
-        entityType: 'user',
-        entityId: user.id,
-        changes: { method: 'oidc', ip: input.ip },
-      },
+      { action: 'auth.login', entityType: 'user', entityId: user.id, changes: loginDetails },
     );
     return { ok: true, sessionId };
   });

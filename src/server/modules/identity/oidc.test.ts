@@ -518,6 +518,12 @@ describe.each(dialects)('OIDC single sign-on against a real provider (%s)', (dia
     account('jo', ['soc']);
     expect(await signIn(browser, vigilPublic, 'jo')).toBe('/');
     expect((await me(browser, vigilPublic)).json.role).toBe('admin');
+    const { json: jo } = await me(browser, vigilPublic);
+    const logins = await auditOf(tPublic, 'auth.login', jo.id);
+    expect(JSON.parse(logins.at(-1)?.changes ?? '{}').roleKept).toMatchObject({
+      role: 'admin',
+      groupsRole: 'operator',
+    });
   });
 });
 
@@ -548,6 +554,14 @@ describe.each(dialects)('OIDC with an unreachable provider (%s)', (dialect) => {
     });
     expect(callback.status).toBe(302);
     expect(callback.headers.location).toBe('/login?error=sso_state');
+  });
+
+  it('documents both routes in the OpenAPI document', async () => {
+    const openapi = await call(t, 'GET', '/api/v1/openapi.json');
+    expect(openapi.status).toBe(200);
+    expect(Object.keys(openapi.json.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/auth/oidc/login', '/api/v1/auth/oidc/callback']),
+    );
   });
 
   it('answers 404 on login when single sign-on is not configured', async () => {
