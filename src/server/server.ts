@@ -2,6 +2,7 @@ import type { Config } from './platform/config.js';
 import type { AppContext } from './platform/context.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
+import { createBackgroundServices } from './platform/jobs/background.js';
 import { buildApp, type ZodApp, type CatalogRoute } from './platform/http/app.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { modules } from './modules/index.js';
@@ -10,7 +11,7 @@ export interface Server {
   ctx: AppContext;
   app: ZodApp;
   catalog: CatalogRoute[];
-  /** Stops accepting requests, lets in-flight ones finish, then closes the database. */
+  /** Stops accepting requests and jobs, lets in-flight ones finish, then closes the database. */
   close(): Promise<void>;
 }
 
@@ -21,14 +22,16 @@ export async function createServer(
 ): Promise<Server> {
   const database = openDatabase(config);
   await migrateToLatest(database);
+  const sessionPolicy = {
+    idleMinutes: config.VIGIL_SESSION_IDLE_MINUTES,
+    absoluteHours: config.VIGIL_SESSION_ABSOLUTE_HOURS,
+  };
   const ctx: AppContext = {
     config,
     database,
     logger,
-    sessionPolicy: {
-      idleMinutes: config.VIGIL_SESSION_IDLE_MINUTES,
-      absoluteHours: config.VIGIL_SESSION_ABSOLUTE_HOURS,
-    },
+    sessionPolicy,
+    ...createBackgroundServices(config, database, logger, sessionPolicy),
   };
   const { app, catalog } = await buildApp(ctx, modules);
   return {
@@ -36,7 +39,9 @@ export async function createServer(
     app,
     catalog,
     close: async () => {
-      await app.close();
+      // Drain: running jobs finish (or give up their lock) while in-flight requests complete.
+      await Promise.all([ctx.jobs.stop(), app.close()]);
+      ctx.notifier.close();
       await database.close();
     },
   };

@@ -1,6 +1,8 @@
 import type { ServerModule } from '../platform/http/app.js';
+import { jobsModule } from '../platform/jobs/index.js';
 import { auditModule } from './audit/index.js';
 import { identityModule } from './identity/index.js';
+import { notificationsModule } from './notifications/index.js';
 import { peopleModule } from './people/index.js';
 import { riskRegisterModule } from './risk/register/index.js';
 import { sitesModule } from './sites/index.js';
@@ -12,4 +14,6 @@ export const modules: readonly ServerModule[] = [
   peopleModule,
   auditModule,
   riskRegisterModule,
+  jobsModule,
+  notificationsModule,
 ];
