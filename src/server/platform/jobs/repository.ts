@@ -90,6 +90,8 @@ export async function claimDueJobs(
         updated_at: input.now,
       }))
       .where('id', 'in', candidates)
+      // Re-checked on the row itself: a row another claim took between the scan and the lock never counts twice.
+      .where('state', 'in', CLAIMABLE)
       .returningAll()
       .execute();
   });
