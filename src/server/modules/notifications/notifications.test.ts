@@ -115,9 +115,13 @@ describe.each(dialects)('notifications (%s)', (dialect) => {
       readAt: null,
     });
     const id = inbox.json.items[0].id;
-    expect((await call(t, 'GET', '/api/v1/notifications/unread-count', { as: asAlice })).json).toEqual({ count: 1 });
+    expect((await call(t, 'GET', '/api/v1/notifications/unread-count', { as: asAlice })).json).toEqual({
+      count: 1,
+    });
     expect((await call(t, 'GET', '/api/v1/notifications', { as: asBob })).json.items).toEqual([]);
-    expect((await call(t, 'GET', '/api/v1/notifications/unread-count', { as: asBob })).json).toEqual({ count: 0 });
+    expect((await call(t, 'GET', '/api/v1/notifications/unread-count', { as: asBob })).json).toEqual({
+      count: 0,
+    });
 
     // Another user's notification does not exist for Bob.
     expect((await call(t, 'POST', `/api/v1/notifications/${id}/read`, { as: asBob })).status).toBe(404);
@@ -125,9 +129,15 @@ describe.each(dialects)('notifications (%s)', (dialect) => {
     const read = await call(t, 'POST', `/api/v1/notifications/${id}/read`, { as: asAlice });
     expect(read.status).toBe(200);
     expect(read.json.readAt).not.toBeNull();
-    expect((await call(t, 'GET', '/api/v1/notifications/unread-count', { as: asAlice })).json).toEqual({ count: 0 });
-    expect((await call(t, 'GET', '/api/v1/notifications?unread=true', { as: asAlice })).json.items).toEqual([]);
-    expect((await call(t, 'GET', '/api/v1/notifications?unread=false', { as: asAlice })).json.items).toHaveLength(1);
+    expect((await call(t, 'GET', '/api/v1/notifications/unread-count', { as: asAlice })).json).toEqual({
+      count: 0,
+    });
+    expect((await call(t, 'GET', '/api/v1/notifications?unread=true', { as: asAlice })).json.items).toEqual(
+      [],
+    );
+    expect(
+      (await call(t, 'GET', '/api/v1/notifications?unread=false', { as: asAlice })).json.items,
+    ).toHaveLength(1);
     expect((await audits('notification.read')).map((entry) => entry.entity_id)).toContain(id);
   });
 
@@ -135,7 +145,13 @@ describe.each(dialects)('notifications (%s)', (dialect) => {
     const carol = await makeUser(t, 'officer');
     const asCarol = await sessionFor(t, carol);
     for (let n = 1; n <= 3; n += 1) {
-      await notify({ userIds: [carol.id], category: 'system', severity: 'info', title: `Note ${n}`, body: '' });
+      await notify({
+        userIds: [carol.id],
+        category: 'system',
+        severity: 'info',
+        title: `Note ${n}`,
+        body: '',
+      });
     }
     const first = await call(t, 'GET', '/api/v1/notifications?limit=2', { as: asCarol });
     expect(first.json.items.map((n: { title: string }) => n.title)).toEqual(['Note 3', 'Note 2']);
@@ -248,7 +264,9 @@ describe.each(dialects)('notifications (%s)', (dialect) => {
       inApp: false,
       email: true,
     });
-    const frankPrefs = await call(t, 'GET', '/api/v1/notifications/preferences', { as: await sessionFor(t, frank) });
+    const frankPrefs = await call(t, 'GET', '/api/v1/notifications/preferences', {
+      as: await sessionFor(t, frank),
+    });
     expect(frankPrefs.json).toEqual(defaults.json);
     const entry = (await audits('notification.preferences_updated')).find((row) => row.entity_id === erin.id);
     expect(JSON.parse(entry!.changes)).toEqual({
@@ -275,7 +293,13 @@ describe.each(dialects)('notifications (%s)', (dialect) => {
     expect(twice.status).toBe(400);
 
     // Reminders now skip Erin's inbox but reach her mailbox.
-    await notify({ userIds: [erin.id], category: 'reminder', severity: 'info', title: 'Policy review', body: 'x' });
+    await notify({
+      userIds: [erin.id],
+      category: 'reminder',
+      severity: 'info',
+      title: 'Policy review',
+      body: 'x',
+    });
     expect((await call(t, 'GET', '/api/v1/notifications', { as: asErin })).json.items).toEqual([]);
     await runDueJobs(t);
     expect(smtp.received.map((mail) => mail.to)).toEqual([[erin.email]]);
@@ -316,7 +340,13 @@ describe.each(dialects)('notifications (%s)', (dialect) => {
   it('retries a mail the SMTP server refused, and delivers it later', async () => {
     const hank = await makeUser(t, 'manager', [], { email: 'hank@example.test' });
     smtp.state.refuse = true;
-    await notify({ userIds: [hank.id], category: 'sla', severity: 'warning', title: 'SLA at risk', body: 'b' });
+    await notify({
+      userIds: [hank.id],
+      category: 'sla',
+      severity: 'warning',
+      title: 'SLA at risk',
+      body: 'b',
+    });
     await runDueJobs(t);
     expect(smtp.received).toEqual([]);
     const failed = await t.server.ctx.database.db

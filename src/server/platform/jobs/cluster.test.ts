@@ -96,13 +96,8 @@ describe.each(dialects)('two worker nodes (%s)', (dialect) => {
       await expect
         .poll(
           async () =>
-            (
-              await handles[0]!.db
-                .selectFrom('jobs')
-                .select('id')
-                .where('state', '=', 'succeeded')
-                .execute()
-            ).length,
+            (await handles[0]!.db.selectFrom('jobs').select('id').where('state', '=', 'succeeded').execute())
+              .length,
           { timeout: 20_000, interval: 50 },
         )
         .toBe(N);
@@ -117,7 +112,12 @@ describe.each(dialects)('two worker nodes (%s)', (dialect) => {
     let now = Date.parse('2030-06-01T00:00:00.000Z');
     const { nodes } = twoNodes({ clock: () => new Date(now) });
     for (const node of nodes) {
-      node.schedule({ name: 'cluster.minutely', intervalSeconds: 60, kind: 'cluster.work', payload: { n: -1 } });
+      node.schedule({
+        name: 'cluster.minutely',
+        intervalSeconds: 60,
+        kind: 'cluster.work',
+        payload: { n: -1 },
+      });
     }
     const [a, b] = nodes as [JobQueue, JobQueue];
     // Both store the schedule; the first occurrence is one interval away.
@@ -168,7 +168,12 @@ describe.each(dialects)('two worker nodes (%s)', (dialect) => {
     'of two nodes that read the same occurrence, only the first conditional update wins',
     async () => {
       const { nodes } = twoNodes();
-      nodes[0]!.schedule({ name: 'cluster.race', intervalSeconds: 60, kind: 'cluster.work', payload: { n: 0 } });
+      nodes[0]!.schedule({
+        name: 'cluster.race',
+        intervalSeconds: 60,
+        kind: 'cluster.work',
+        payload: { n: 0 },
+      });
       await nodes[0]!.runDueSchedules();
       const row = await handles[0]!.db
         .selectFrom('schedules')

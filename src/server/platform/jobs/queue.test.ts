@@ -56,8 +56,9 @@ describe.each(dialects)('job queue (%s)', (dialect) => {
     jobs.register({
       kind: 'test.echo',
       schema: z.object({ word: z.string() }),
-      handler: async ({ word }) => {
+      handler: ({ word }) => {
         seen.push(word);
+        return Promise.resolve();
       },
     });
     await expect(
@@ -113,9 +114,9 @@ describe.each(dialects)('job queue (%s)', (dialect) => {
       kind: 'test.flaky',
       schema: z.object({}),
       maxAttempts: 3,
-      handler: async () => {
+      handler: () => {
         calls += 1;
-        throw new Error('upstream refused smtp://mailer:hunter2@mail.example.test');
+        return Promise.reject(new Error('upstream refused smtp://mailer:hunter2@mail.example.test'));
       },
     });
     const { id } = await database.transaction((tx) => jobs.enqueue(tx, { kind: 'test.flaky', payload: {} }));
@@ -153,9 +154,9 @@ describe.each(dialects)('job queue (%s)', (dialect) => {
     jobs.register({
       kind: 'test.second-time',
       schema: z.object({}),
-      handler: async () => {
+      handler: () => {
         calls += 1;
-        if (calls === 1) throw new Error('transient');
+        return calls === 1 ? Promise.reject(new Error('transient')) : Promise.resolve();
       },
     });
     jobs.register({
@@ -163,7 +164,9 @@ describe.each(dialects)('job queue (%s)', (dialect) => {
       schema: z.object({}),
       handler: () => Promise.reject(new PermanentJobError('the record is gone')),
     });
-    const ok = await database.transaction((tx) => jobs.enqueue(tx, { kind: 'test.second-time', payload: {} }));
+    const ok = await database.transaction((tx) =>
+      jobs.enqueue(tx, { kind: 'test.second-time', payload: {} }),
+    );
     const bad = await database.transaction((tx) => jobs.enqueue(tx, { kind: 'test.hopeless', payload: {} }));
     await jobs.runDueJobs();
     clock.advance(10);
@@ -185,8 +188,9 @@ describe.each(dialects)('job queue (%s)', (dialect) => {
         expect(from).toBe(1);
         return { fullName: `${v1.first} ${v1.last}` };
       },
-      handler: async ({ fullName }) => {
+      handler: ({ fullName }) => {
         greeted.push(fullName);
+        return Promise.resolve();
       },
     });
     const insert = async (id: string, payload: string, version: number) => {
@@ -240,8 +244,9 @@ describe.each(dialects)('job queue (%s)', (dialect) => {
       kind: 'test.crashy',
       schema: z.object({ n: z.number() }),
       maxAttempts: 2,
-      handler: async ({ n }) => {
+      handler: ({ n }) => {
         ran.push(String(n));
+        return Promise.resolve();
       },
     });
     const first = await database.transaction((tx) =>
@@ -324,7 +329,9 @@ describe.each(dialects)('job queue (%s)', (dialect) => {
       },
     });
     jobs.start();
-    await database.transaction((tx) => jobs.enqueue(tx, { kind: 'test.tick', payload: { n: 1, slow: false } }));
+    await database.transaction((tx) =>
+      jobs.enqueue(tx, { kind: 'test.tick', payload: { n: 1, slow: false } }),
+    );
     await expect.poll(() => finished, { timeout: 5000, interval: 20 }).toEqual([1]);
     const slow = await database.transaction((tx) =>
       jobs.enqueue(tx, { kind: 'test.tick', payload: { n: 2, slow: true } }),
@@ -335,7 +342,9 @@ describe.each(dialects)('job queue (%s)', (dialect) => {
     expect(finished).toEqual([1, 2]);
     expect((await jobRow(slow.id)).state).toBe('succeeded');
     // Stopped: nothing new runs.
-    await database.transaction((tx) => jobs.enqueue(tx, { kind: 'test.tick', payload: { n: 3, slow: false } }));
+    await database.transaction((tx) =>
+      jobs.enqueue(tx, { kind: 'test.tick', payload: { n: 3, slow: false } }),
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(finished).toEqual([1, 2]);
   });
@@ -343,12 +352,21 @@ describe.each(dialects)('job queue (%s)', (dialect) => {
   it('enqueues each schedule occurrence once and coalesces missed ones', async () => {
     const jobs = queue();
     jobs.register({ kind: 'test.report', schema: z.object({ scope: z.string() }), handler: async () => {} });
-    jobs.schedule({ name: 'test.hourly', intervalSeconds: 3600, kind: 'test.report', payload: { scope: 'all' } });
+    jobs.schedule({
+      name: 'test.hourly',
+      intervalSeconds: 3600,
+      kind: 'test.report',
+      payload: { scope: 'all' },
+    });
     const start = clock.now().getTime();
     // The first occurrence is one interval after the schedule first appears.
     expect(await jobs.runDueSchedules()).toBe(0);
     const schedule = () =>
-      database.db.selectFrom('schedules').selectAll().where('name', '=', 'test.hourly').executeTakeFirstOrThrow();
+      database.db
+        .selectFrom('schedules')
+        .selectAll()
+        .where('name', '=', 'test.hourly')
+        .executeTakeFirstOrThrow();
     expect((await schedule()).next_run_at).toBe(nowIso(new Date(start + 3_600_000)));
 
     clock.advance(3600);

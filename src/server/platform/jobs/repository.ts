@@ -80,20 +80,22 @@ export async function claimDueJobs(
       .orderBy('id')
       .limit(input.limit);
     const candidates = database.dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
-    return tx
-      .updateTable('jobs')
-      .set((eb) => ({
-        state: 'running',
-        attempts: eb('attempts', '+', 1),
-        locked_by: input.nodeId,
-        locked_until: input.lockedUntil,
-        updated_at: input.now,
-      }))
-      .where('id', 'in', candidates)
-      // Re-checked on the row itself: a row another claim took between the scan and the lock never counts twice.
-      .where('state', 'in', CLAIMABLE)
-      .returningAll()
-      .execute();
+    return (
+      tx
+        .updateTable('jobs')
+        .set((eb) => ({
+          state: 'running',
+          attempts: eb('attempts', '+', 1),
+          locked_by: input.nodeId,
+          locked_until: input.lockedUntil,
+          updated_at: input.now,
+        }))
+        .where('id', 'in', candidates)
+        // Re-checked on the row itself: a row another claim took between the scan and the lock never counts twice.
+        .where('state', 'in', CLAIMABLE)
+        .returningAll()
+        .execute()
+    );
   });
 }
 

@@ -28,12 +28,11 @@ describe.each(dialects)('job admin API (%s)', (dialect) => {
       kind: 'test.broken',
       schema: z.object({}),
       maxAttempts: 1,
-      handler: async () => {
-        if (failing) throw new Error('the remote system is down');
-      },
+      handler: () => (failing ? Promise.reject(new Error('the remote system is down')) : Promise.resolve()),
     });
     await t.server.ctx.database.transaction(async (tx) => {
-      for (let n = 0; n < 3; n += 1) ids.ok.push((await jobs.enqueue(tx, { kind: 'test.fine', payload: { n } })).id);
+      for (let n = 0; n < 3; n += 1)
+        ids.ok.push((await jobs.enqueue(tx, { kind: 'test.fine', payload: { n } })).id);
       ids.dead = (await jobs.enqueue(tx, { kind: 'test.broken', payload: {} })).id;
     });
     await runDueJobs(t);
@@ -60,9 +59,9 @@ describe.each(dialects)('job admin API (%s)', (dialect) => {
     expect(job.status).toBe(200);
     expect(job.json).toMatchObject({ state: 'dead', attempts: 1, maxAttempts: 1 });
     expect(job.json.lastError).toContain('the remote system is down');
-    expect((await call(t, 'GET', '/api/v1/jobs/01930000-0000-7000-8000-000000000000', { as: admin })).status).toBe(
-      404,
-    );
+    expect(
+      (await call(t, 'GET', '/api/v1/jobs/01930000-0000-7000-8000-000000000000', { as: admin })).status,
+    ).toBe(404);
   });
 
   it('retries a dead job (audited) and refuses to retry a succeeded one', async () => {
