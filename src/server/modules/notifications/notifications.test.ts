@@ -212,6 +212,30 @@ describe.each(dialects)('notifications (%s)', (dialect) => {
     expect(adminRows.map((row) => row.user_id)).toContain(admin.id);
   });
 
+  it('cuts long text to fit and refuses links that are not app paths or http(s)', async () => {
+    const kim = await makeUser(t, 'employee');
+    const result = await notify({
+      userIds: [kim.id],
+      category: 'system',
+      severity: 'info',
+      title: `Long\n${'x'.repeat(300)}`,
+      body: 'y'.repeat(20_000),
+    });
+    const row = await t.server.ctx.database.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('id', '=', result.notificationIds[0]!)
+      .executeTakeFirstOrThrow();
+    expect(row.title).toHaveLength(200);
+    expect(row.title.startsWith('Long x')).toBe(true);
+    expect(row.body).toHaveLength(10_000);
+    for (const link of ['javascript:alert(1)', '//evil.example.test/x', 'data:text/html,hi']) {
+      await expect(
+        notify({ userIds: [kim.id], category: 'system', severity: 'info', title: 't', body: '', link }),
+      ).rejects.toThrow();
+    }
+  });
+
   it('commits or rolls back with the business write that caused it', async () => {
     const dave = await makeUser(t, 'employee');
     await expect(

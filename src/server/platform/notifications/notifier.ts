@@ -24,13 +24,14 @@ import { enqueueDelivery, registerWebhookDelivery } from './webhooks.js';
 const content = {
   category: notificationCategorySchema,
   severity: notificationSeveritySchema,
+  // Titles and bodies are often derived from user text (an incident's title): they are cut to fit
+  // rather than refused, so a long text never makes the business write that notifies fail.
   title: z
     .string()
     .trim()
     .min(1)
-    .max(200)
-    .transform((title) => title.replace(/[\r\n]+/g, ' ')),
-  body: z.string().max(10_000),
+    .transform((title) => title.replace(/[\r\n]+/g, ' ').slice(0, 200)),
+  body: z.string().transform((body) => body.slice(0, 10_000)),
   /** An app path ("/incidents/…") or an absolute http(s) URL. */
   link: z
     .string()
