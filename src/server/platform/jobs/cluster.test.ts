@@ -140,63 +140,95 @@ describe.each(dialects)('two worker nodes (%s)', (dialect) => {
     expect(new Set(jobs.map((job) => job.dedupe_key)).size).toBe(rounds);
     expect(winners.a + winners.b).toBe(rounds);
   });
+});
 
-  it.runIf(dialect === 'postgres')(
-    'a claim skips rows another node holds locked instead of waiting for them',
-    async () => {
-      const { nodes } = twoNodes();
-      const [a] = nodes as [JobQueue, JobQueue];
-      const ids = await enqueueMany(a, handles[0]!, 3);
-      const now = nowIso(new Date());
-      const until = nowIso(new Date(Date.now() + 60_000));
-      await handles[0]!.transaction(async (tx) => {
-        // Node A is mid-claim: it holds the oldest job's row lock.
-        await tx.selectFrom('jobs').select('id').where('id', '=', ids[0]!).forUpdate().execute();
-        const claimed = await claimDueJobs(handles[1]!, {
-          nodeId: 'node-1',
-          kinds: ['cluster.work'],
-          now,
-          lockedUntil: until,
-          limit: 10,
-        });
-        expect(claimed.map((row) => row.id).sort()).toEqual([ids[1], ids[2]].sort());
-      });
-    },
-  );
+/* PostgreSQL's row locks, shown directly: what makes the races above come out right. */
+describe('row locks between two nodes (postgres)', () => {
+  let handles: DatabaseHandle[];
+  let cleanup: () => Promise<void>;
 
-  it.runIf(dialect === 'postgres')(
-    'of two nodes that read the same occurrence, only the first conditional update wins',
-    async () => {
-      const { nodes } = twoNodes();
-      nodes[0]!.schedule({
-        name: 'cluster.race',
-        intervalSeconds: 60,
+  beforeEach(async () => {
+    const fresh = await freshDatabaseEnv('postgres');
+    const config = loadConfig(fresh.env);
+    handles = [openDatabase(config), openDatabase(config)];
+    await migrateToLatest(handles[0]!);
+    cleanup = fresh.cleanup;
+  });
+  afterEach(async () => {
+    for (const handle of handles) await handle.close();
+    await cleanup();
+  });
+
+  const twoNodes = () => ({
+    nodes: handles.map((handle, index) => {
+      const node = new JobQueue(handle, silent, { nodeId: `node-${index}` });
+      node.register({
         kind: 'cluster.work',
-        payload: { n: 0 },
+        schema: z.object({ n: z.number() }),
+        handler: () => Promise.resolve(),
       });
-      await nodes[0]!.runDueSchedules();
-      const row = await handles[0]!.db
-        .selectFrom('schedules')
-        .selectAll()
-        .where('name', '=', 'cluster.race')
-        .executeTakeFirstOrThrow();
-      const claim = (tx: Parameters<typeof claimScheduleOccurrence>[0]) =>
-        claimScheduleOccurrence(tx, {
-          name: row.name,
-          expectedNextRunAt: row.next_run_at,
-          nextRunAt: nowIso(new Date(Date.parse(row.next_run_at) + 60_000)),
-          now: row.next_run_at,
-        });
-      let second: Promise<boolean> | undefined;
-      const first = await handles[0]!.transaction(async (tx) => {
-        const won = await claim(tx);
-        // Node B tries while A's transaction is open: it waits on the row lock, then re-reads it.
-        second = handles[1]!.transaction((txB) => claim(txB));
-        await sleep(100);
-        return won;
+      return node;
+    }),
+  });
+  const enqueueMany = (node: JobQueue, handle: DatabaseHandle, count: number) =>
+    handle.transaction(async (tx) => {
+      const ids: string[] = [];
+      for (let n = 0; n < count; n += 1) {
+        ids.push((await node.enqueue(tx, { kind: 'cluster.work', payload: { n } })).id);
+      }
+      return ids;
+    });
+
+  it('a claim skips rows another node holds locked instead of waiting for them', async () => {
+    const { nodes } = twoNodes();
+    const [a] = nodes as [JobQueue, JobQueue];
+    const ids = await enqueueMany(a, handles[0]!, 3);
+    const now = nowIso(new Date());
+    const until = nowIso(new Date(Date.now() + 60_000));
+    await handles[0]!.transaction(async (tx) => {
+      // Node A is mid-claim: it holds the oldest job's row lock.
+      await tx.selectFrom('jobs').select('id').where('id', '=', ids[0]!).forUpdate().execute();
+      const claimed = await claimDueJobs(handles[1]!, {
+        nodeId: 'node-1',
+        kinds: ['cluster.work'],
+        now,
+        lockedUntil: until,
+        limit: 10,
       });
-      expect(first).toBe(true);
-      expect(await second).toBe(false);
-    },
-  );
+      expect(claimed.map((row) => row.id).sort()).toEqual([ids[1], ids[2]].sort());
+    });
+  });
+
+  it('of two nodes that read the same occurrence, only the first conditional update wins', async () => {
+    const { nodes } = twoNodes();
+    nodes[0]!.schedule({
+      name: 'cluster.race',
+      intervalSeconds: 60,
+      kind: 'cluster.work',
+      payload: { n: 0 },
+    });
+    await nodes[0]!.runDueSchedules();
+    const row = await handles[0]!.db
+      .selectFrom('schedules')
+      .selectAll()
+      .where('name', '=', 'cluster.race')
+      .executeTakeFirstOrThrow();
+    const claim = (tx: Parameters<typeof claimScheduleOccurrence>[0]) =>
+      claimScheduleOccurrence(tx, {
+        name: row.name,
+        expectedNextRunAt: row.next_run_at,
+        nextRunAt: nowIso(new Date(Date.parse(row.next_run_at) + 60_000)),
+        now: row.next_run_at,
+      });
+    let second: Promise<boolean> | undefined;
+    const first = await handles[0]!.transaction(async (tx) => {
+      const won = await claim(tx);
+      // Node B tries while A's transaction is open: it waits on the row lock, then re-reads it.
+      second = handles[1]!.transaction((txB) => claim(txB));
+      await sleep(100);
+      return won;
+    });
+    expect(first).toBe(true);
+    expect(await second).toBe(false);
+  });
 });
