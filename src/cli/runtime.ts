@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../server/platform/config.js';
 import type { AppContext } from '../server/platform/context.js';
 import { openDatabase } from '../server/platform/db/database.js';
 import { migrateToLatest } from '../server/platform/db/migrate.js';
-import { createBackgroundServices } from '../server/platform/jobs/background.js';
+import { createAppContext } from '../server/bootstrap.js';
 import { createLogger } from '../server/platform/logger.js';
 
 /** The audit actor of CLI commands: the operating-system account that ran them. */
@@ -21,17 +21,12 @@ export async function withContext<T>(
   try {
     await migrateToLatest(database);
     const logger = createLogger(process.env.VIGIL_CLI_LOG_LEVEL ?? 'warn', process.stderr);
-    const sessionPolicy = {
-      idleMinutes: config.VIGIL_SESSION_IDLE_MINUTES,
-      absoluteHours: config.VIGIL_SESSION_ABSOLUTE_HOURS,
-    };
     // CLI commands only enqueue: the jobs run on the server's worker.
-    const services = createBackgroundServices(config, database, logger, sessionPolicy);
-    const ctx: AppContext = { config, database, logger, sessionPolicy, ...services };
+    const ctx = createAppContext(config, database, logger);
     try {
       return await fn(ctx);
     } finally {
-      services.notifier.close();
+      ctx.notifier.close();
     }
   } finally {
     await database.close();

@@ -2,7 +2,7 @@ import type { Config } from './platform/config.js';
 import type { AppContext } from './platform/context.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
-import { createBackgroundServices } from './platform/jobs/background.js';
+import { createAppContext } from './bootstrap.js';
 import { buildApp, type ZodApp, type CatalogRoute } from './platform/http/app.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { modules } from './modules/index.js';
@@ -22,17 +22,7 @@ export async function createServer(
 ): Promise<Server> {
   const database = openDatabase(config);
   await migrateToLatest(database);
-  const sessionPolicy = {
-    idleMinutes: config.VIGIL_SESSION_IDLE_MINUTES,
-    absoluteHours: config.VIGIL_SESSION_ABSOLUTE_HOURS,
-  };
-  const ctx: AppContext = {
-    config,
-    database,
-    logger,
-    sessionPolicy,
-    ...createBackgroundServices(config, database, logger, sessionPolicy),
-  };
+  const ctx = createAppContext(config, database, logger);
   const { app, catalog } = await buildApp(ctx, modules);
   return {
     ctx,

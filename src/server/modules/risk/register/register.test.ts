@@ -10,6 +10,7 @@ import {
   type Credentials,
   type TestEnv,
 } from '../../../test/harness.js';
+import { remindOverdueReviews } from './jobs.js';
 import { expireAcceptances } from './service.js';
 
 describe.each(dialects)('risk register (%s)', (dialect) => {
@@ -305,6 +306,14 @@ describe.each(dialects)('risk register (%s)', (dialect) => {
       .where('id', '=', risk.id)
       .execute();
     const overdue = await call(t, 'GET', '/api/v1/risks?overdue=true&limit=500', { as: admin });
+    expect(await remindOverdueReviews(t.server.ctx)).toBeGreaterThanOrEqual(1);
+    const inbox = await call(t, 'GET', '/api/v1/notifications?unread=true', { as: admin });
+    expect(
+      inbox.json.items.some(
+        (n: { title: string; link: string }) =>
+          n.title.includes(risk.reference) && n.link === `/risk/${risk.id}`,
+      ),
+    ).toBe(true);
     expect(overdue.json.items.find((r: { id: string }) => r.id === risk.id)?.reviewOverdue).toBe(true);
     const reviewed = await call(t, 'POST', `/api/v1/risks/${risk.id}/review`, {
       as: admin,
