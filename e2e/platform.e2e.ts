@@ -58,7 +58,10 @@ describe.each(e2eDialects())('the web app on %s', (dialect) => {
     await page.getByLabel('Email').fill(admin.email);
     await page.getByLabel(/^Password/).fill('not the password at all');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByRole('alert').filter({ hasText: /email or password/i }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /email or password/i })
+      .waitFor();
 
     await page.getByLabel(/^Password/).fill(admin.password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -67,7 +70,10 @@ describe.each(e2eDialects())('the web app on %s', (dialect) => {
     await page.getByTestId('user-menu').getByText(admin.name).waitFor();
 
     // Create a site in the Paris zone.
-    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Sites' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Sites' })
+      .click();
     await page.getByRole('heading', { name: 'Sites' }).waitFor();
     await page.getByText('No sites yet').waitFor();
     await page.getByRole('button', { name: 'New site' }).first().click();
@@ -100,10 +106,15 @@ describe.each(e2eDialects())('the web app on %s', (dialect) => {
     const siteId: string = (await sites.json()).items[0].id;
 
     // The audit log holds the site.created entry for that site, shown in the site's zone.
-    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Audit log' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Audit log' })
+      .click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     await page.getByRole('combobox', { name: 'Action' }).fill('site.created');
-    const entry = page.locator(`[data-testid="audit-row"][data-action="site.created"][data-entity-id="${siteId}"]`);
+    const entry = page.locator(
+      `[data-testid="audit-row"][data-action="site.created"][data-entity-id="${siteId}"]`,
+    );
     // Once the filter applies, the site's creation is the only entry left.
     await expect.poll(() => page.locator('[data-testid="audit-row"]').count(), { timeout: 10_000 }).toBe(1);
     await entry.waitFor();

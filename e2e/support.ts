@@ -18,14 +18,17 @@ export type E2eDialect = 'sqlite' | 'postgres';
 export function e2eDialects(): E2eDialect[] {
   const only = process.env.VIGIL_E2E_DATABASE;
   if (only === 'sqlite' || only === 'postgres') return [only];
-  if (only && only !== 'all') throw new Error(`VIGIL_E2E_DATABASE must be sqlite, postgres or all, not "${only}"`);
+  if (only && only !== 'all')
+    throw new Error(`VIGIL_E2E_DATABASE must be sqlite, postgres or all, not "${only}"`);
   return ['sqlite', 'postgres'];
 }
 
 /** Launches the system Chromium; a missing browser fails the run (it is never a reason to skip). */
 export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: end-to-end tests need it. Install it with: apt-get install -y chromium`);
+    throw new Error(
+      `${CHROMIUM} is missing: end-to-end tests need it. Install it with: apt-get install -y chromium`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -111,7 +114,7 @@ export async function startVigil(
   };
   delete env.DATABASE_URL;
   delete env.VIGIL_PUBLIC_URL;
-  let dropDatabase = async (): Promise<void> => undefined;
+  let dropDatabase = (): Promise<void> => Promise.resolve();
   if (dialect === 'postgres') {
     const base = new URL(process.env.VIGIL_E2E_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
     const name = `vigil_e2e_${randomBytes(6).toString('hex')}`;

@@ -56,7 +56,8 @@ function RequireSession({ children }: { children: ReactNode }) {
   if (me.isError) return <LoadError error={me.error} onRetry={() => void me.refetch()} />;
   if (!me.data) {
     if (setup.data?.needsSetup) return <Navigate to="/setup" replace />;
-    const next = location.pathname === '/' ? '' : `?next=${encodeURIComponent(location.pathname + location.search)}`;
+    const next =
+      location.pathname === '/' ? '' : `?next=${encodeURIComponent(location.pathname + location.search)}`;
     return <Navigate to={`/login${next}`} replace />;
   }
   return <SessionProvider me={me.data}>{children}</SessionProvider>;

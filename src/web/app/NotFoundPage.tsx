@@ -9,7 +9,9 @@ export default function NotFoundPage({ reason }: { reason?: string }) {
     <EmptyList
       icon={<IconMapOff size={28} />}
       title={reason ? 'No access' : 'Page not found'}
-      description={reason ?? 'There is nothing at this address. It may have moved, or the link may be mistyped.'}
+      description={
+        reason ?? 'There is nothing at this address. It may have moved, or the link may be mistyped.'
+      }
       action={
         <Button component={Link} to="/" variant="light">
           Back to the overview

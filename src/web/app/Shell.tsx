@@ -1,4 +1,15 @@
-import { Anchor, AppShell, Avatar, Burger, Group, Menu, NavLink, ScrollArea, Text, UnstyledButton } from '@mantine/core';
+import {
+  Anchor,
+  AppShell,
+  Avatar,
+  Burger,
+  Group,
+  Menu,
+  NavLink,
+  ScrollArea,
+  Text,
+  UnstyledButton,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconChevronDown, IconLogout, IconShieldHalfFilled, IconUserCircle } from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
@@ -19,7 +30,7 @@ function initialsOf(name: string): string {
 /** The signed-in frame: header with the user, navigation filtered by permission, the page. */
 export function Shell() {
   const { me, can, signOut } = useSession();
-  const [opened, { toggle, close }] = useDisclosure();
+  const [opened, navbar] = useDisclosure();
   const location = useLocation();
   const navigate = useNavigate();
   const entries = navigation.filter((entry) => !entry.permission || can(entry.permission));
@@ -42,7 +53,13 @@ export function Shell() {
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between">
           <Group gap="xs">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Burger
+              opened={opened}
+              onClick={() => navbar.toggle()}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label="Toggle navigation"
+            />
             <Anchor component={Link} to="/" c="inherit" underline="never" aria-label="Vigil overview">
               <Group gap={6}>
                 <IconShieldHalfFilled size={26} color="var(--mantine-color-vigil-7)" />
@@ -98,7 +115,7 @@ export function Shell() {
                 leftSection={<entry.icon size={18} stroke={1.6} />}
                 active={active}
                 variant="light"
-                onClick={close}
+                onClick={() => navbar.close()}
                 style={{ borderRadius: 'var(--mantine-radius-sm)' }}
               />
             );

@@ -23,7 +23,9 @@ export class ApiError extends Error {
   get fieldErrors(): Record<string, string> {
     const result: Record<string, string> = {};
     for (const { path, message } of this.problem.errors ?? []) {
-      const segments = path.split('.').filter((segment) => !['body', 'querystring', 'params'].includes(segment));
+      const segments = path
+        .split('.')
+        .filter((segment) => !['body', 'querystring', 'params'].includes(segment));
       const field = segments.find((segment) => !/^\d+$/.test(segment));
       if (field && !(field in result)) result[field] = message;
     }

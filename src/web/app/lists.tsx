@@ -15,8 +15,9 @@ export function useCursorList<S extends z.ZodType>(
 ) {
   const query = useInfiniteQuery({
     queryKey: [...key, 'list', filters],
-    queryFn: ({ pageParam }) => apiPage(path, item, { ...filters, limit: pageSize, cursor: pageParam }),
-    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }: { pageParam: string | null }) =>
+      apiPage(path, item, { ...filters, limit: pageSize, cursor: pageParam }),
+    initialPageParam: null,
     getNextPageParam: (page) => page.nextCursor,
   });
   const items: z.output<S>[] = query.data?.pages.flatMap((page) => page.items) ?? [];
@@ -71,8 +72,17 @@ export function StaleAlert({ onReload, reloading }: { onReload: () => void; relo
   return (
     <Alert color="orange" variant="light" title="Changed by someone else" role="alert">
       <Group justify="space-between" gap="xs">
-        <Text size="sm">This record was changed by someone else since you opened it. Reload it, then redo your change.</Text>
-        <Button size="xs" variant="white" color="orange" leftSection={<IconRefresh size={14} />} loading={reloading} onClick={onReload}>
+        <Text size="sm">
+          This record was changed by someone else since you opened it. Reload it, then redo your change.
+        </Text>
+        <Button
+          size="xs"
+          variant="white"
+          color="orange"
+          leftSection={<IconRefresh size={14} />}
+          loading={reloading}
+          onClick={onReload}
+        >
           Reload
         </Button>
       </Group>

@@ -59,8 +59,8 @@ function forgetUserData(queryClient: QueryClient): void {
 
 interface Session {
   me: Me;
-  can(permission: Permission): boolean;
-  signOut(): Promise<void>;
+  can: (permission: Permission) => boolean;
+  signOut: () => Promise<void>;
 }
 
 const SessionContext = createContext<Session | null>(null);

@@ -9,7 +9,8 @@ import type { FormErrors } from './forms.js';
 export function installFriendlyValidationMessages(): void {
   z.config({
     customError: (issue) => {
-      if (issue.code === 'invalid_type' && (issue.input === undefined || issue.input === null)) return 'Required';
+      if (issue.code === 'invalid_type' && (issue.input === undefined || issue.input === null))
+        return 'Required';
       if (issue.code === 'too_small' && issue.origin === 'string')
         return Number(issue.minimum) <= 1 ? 'Required' : `At least ${issue.minimum} characters`;
       if (issue.code === 'too_big' && issue.origin === 'string') return `At most ${issue.maximum} characters`;

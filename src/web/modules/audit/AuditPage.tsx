@@ -17,7 +17,13 @@ import {
 } from '@mantine/core';
 import { DatePickerInput, type DatesRangeValue } from '@mantine/dates';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconChevronDown, IconChevronRight, IconCopy, IconFilterOff, IconListDetails } from '@tabler/icons-react';
+import {
+  IconChevronDown,
+  IconChevronRight,
+  IconCopy,
+  IconFilterOff,
+  IconListDetails,
+} from '@tabler/icons-react';
 import { Fragment, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { auditEntrySchema, type AuditEntry } from '../../../contracts/audit.js';
@@ -194,7 +200,9 @@ export default function AuditPage() {
             icon={<IconListDetails size={28} />}
             title={filtered ? 'No entry matches' : 'The log is empty'}
             description={
-              filtered ? 'Try other filters or a wider date range.' : 'Changes appear here as soon as they are made.'
+              filtered
+                ? 'Try other filters or a wider date range.'
+                : 'Changes appear here as soon as they are made.'
             }
           />
         ) : (

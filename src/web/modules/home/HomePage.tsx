@@ -12,7 +12,13 @@ import {
   ThemeIcon,
   Title,
 } from '@mantine/core';
-import { IconArrowRight, IconBuildingSkyscraper, IconHistory, IconUserShield, IconUsersGroup } from '@tabler/icons-react';
+import {
+  IconArrowRight,
+  IconBuildingSkyscraper,
+  IconHistory,
+  IconUserShield,
+  IconUsersGroup,
+} from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
@@ -159,7 +165,7 @@ function RecentActivity() {
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm" c="dimmed">
-                    {describeChange(entry.changes)}
+                    {[entry.entityType, describeChange(entry.changes)].filter(Boolean).join(' · ')}
                   </Text>
                 </Table.Td>
               </Table.Tr>
@@ -182,7 +188,9 @@ export default function HomePage() {
     byStatus(items, 'active', 'disabled'),
   );
   const firstName = me.name.split(/\s+/)[0] ?? me.name;
-  const links = navigation.filter((entry) => entry.to !== '/' && (!entry.permission || can(entry.permission)));
+  const links = navigation.filter(
+    (entry) => entry.to !== '/' && (!entry.permission || can(entry.permission)),
+  );
 
   return (
     <Stack gap="lg">

@@ -45,7 +45,11 @@ export default function AccountPage() {
           </Field>
           <Field label="Sites">
             <Text size="sm">
-              {allSiteRoles.includes(me.role) ? 'All sites' : sites.length > 0 ? sites.join(', ') : 'None assigned'}
+              {allSiteRoles.includes(me.role)
+                ? 'All sites'
+                : sites.length > 0
+                  ? sites.join(', ')
+                  : 'None assigned'}
             </Text>
           </Field>
           <Field label="Signed in with">

@@ -3,7 +3,15 @@ import { IconShieldHalfFilled } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 
 /** The frame of the pages seen before signing in. */
-export function AuthLayout({ title, subtitle, children }: { title: string; subtitle: string; children: ReactNode }) {
+export function AuthLayout({
+  title,
+  subtitle,
+  children,
+}: {
+  title: string;
+  subtitle: string;
+  children: ReactNode;
+}) {
   return (
     <Box mih="100vh" bg="var(--mantine-color-gray-0)">
       <Center mih="100vh" p="md">

@@ -31,7 +31,8 @@ export function PasswordCard() {
     }),
   });
   const change = useMutation({
-    mutationFn: (values: PasswordValues) => apiSend('POST', '/api/v1/me/password', meResponse, toBody(values)),
+    mutationFn: (values: PasswordValues) =>
+      apiSend('POST', '/api/v1/me/password', meResponse, toBody(values)),
     onSuccess: (answer) => {
       // The server starts a new session (new cookie, new CSRF token) and ends every other one.
       setCsrfToken(answer.csrfToken);
@@ -50,7 +51,8 @@ export function PasswordCard() {
       </Group>
       {me.authMethod !== 'password' ? (
         <Text size="sm" c="dimmed">
-          You signed in with single sign-on. Your password is managed by your organization’s identity provider.
+          You signed in with single sign-on. Your password is managed by your organization’s identity
+          provider.
         </Text>
       ) : (
         <form

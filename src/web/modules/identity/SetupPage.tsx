@@ -43,7 +43,8 @@ export default function SetupPage() {
       notifySuccess(`Welcome, ${answer.name}. Your administrator account is ready.`);
       await navigate('/', { replace: true });
     },
-    onError: (error) => setProblem(showProblemOnForm(form, error, ['setupToken', 'email', 'name', 'password'])),
+    onError: (error) =>
+      setProblem(showProblemOnForm(form, error, ['setupToken', 'email', 'name', 'password'])),
   });
 
   if (status.isPending || me.isPending) return <PageLoader />;

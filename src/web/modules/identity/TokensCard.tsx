@@ -73,13 +73,13 @@ function CreateTokenModal({ onClose }: { onClose: () => void }) {
     }),
   });
   const create = useMutation({
-    mutationFn: (values: TokenValues) => apiSend('POST', '/api/v1/tokens', createdTokenResponse, toBody(values)),
+    mutationFn: (values: TokenValues) =>
+      apiSend('POST', '/api/v1/tokens', createdTokenResponse, toBody(values)),
     onSuccess: async (answer) => {
       setCreated(answer);
       await queryClient.invalidateQueries({ queryKey: tokensKey });
     },
-    onError: (error) =>
-      setProblem(showProblemOnForm(form, error, ['name', 'expiresInDays', 'permissions'])),
+    onError: (error) => setProblem(showProblemOnForm(form, error, ['name', 'expiresInDays', 'permissions'])),
   });
 
   return (
@@ -200,7 +200,10 @@ function RevokeModal({ token, onClose }: { token: ApiToken; onClose: () => void 
 export function TokensCard() {
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
-  const tokens = useQuery({ queryKey: tokensKey, queryFn: () => apiGet('/api/v1/tokens', listOf(tokenSchema)) });
+  const tokens = useQuery({
+    queryKey: tokensKey,
+    queryFn: () => apiGet('/api/v1/tokens', listOf(tokenSchema)),
+  });
   const now = Date.now();
 
   return (

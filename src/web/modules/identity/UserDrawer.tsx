@@ -127,7 +127,9 @@ function UserForm({
   const save = useMutation({
     mutationFn: (values: UserValues) =>
       user && etag
-        ? apiSend('PATCH', `/api/v1/users/${user.id}`, userSchema, toUpdateBody(user, values), { ifMatch: etag })
+        ? apiSend('PATCH', `/api/v1/users/${user.id}`, userSchema, toUpdateBody(user, values), {
+            ifMatch: etag,
+          })
         : apiSend('POST', '/api/v1/users', userSchema, toCreateBody(values)),
     onSuccess: async (saved) => {
       notifySuccess(user ? `${saved.name} saved.` : `${saved.name} can now sign in as ${saved.role}.`);
@@ -213,7 +215,9 @@ function UserForm({
             allowDeselect={false}
             disabled={isSelf}
             description={
-              isSelf ? 'Another administrator changes your own role and status.' : 'Disabled users cannot sign in.'
+              isSelf
+                ? 'Another administrator changes your own role and status.'
+                : 'Disabled users cannot sign in.'
             }
             {...form.getInputProps('status')}
           />

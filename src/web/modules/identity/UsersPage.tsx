@@ -4,7 +4,14 @@ import { IconPlus, IconSearch, IconUserShield } from '@tabler/icons-react';
 import { useState } from 'react';
 import { allSiteRoles, roles } from '../../../contracts/access.js';
 import { userSchema, userStatus, type User } from '../../../contracts/identity.js';
-import { EmptyList, LoadError, PageHeader, PageLoader, RoleBadge, StatusBadge } from '../../app/components.js';
+import {
+  EmptyList,
+  LoadError,
+  PageHeader,
+  PageLoader,
+  RoleBadge,
+  StatusBadge,
+} from '../../app/components.js';
 import { LoadMore, openableRow, useCursorList } from '../../app/lists.js';
 import { useSession } from '../../app/session.js';
 import { formatDateTime } from '../../app/time.js';
@@ -175,7 +182,9 @@ export default function UsersPage() {
           </>
         )}
       </Paper>
-      {editing ? <UserDrawer user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
+      {editing ? (
+        <UserDrawer user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
+      ) : null}
     </>
   );
 }

@@ -13,7 +13,6 @@ import { downloadText, peopleCsv } from './exportCsv.js';
 import { kindLabels, kindOptions } from './labels.js';
 import { peopleKey, PersonDrawer } from './PersonDrawer.js';
 
-
 function Contact({ person }: { person: Person }) {
   if (person.piiRedacted) {
     return (
@@ -25,7 +24,12 @@ function Contact({ person }: { person: Person }) {
       </Tooltip>
     );
   }
-  if (!person.email && !person.phone) return <Text size="sm" c="dimmed">—</Text>;
+  if (!person.email && !person.phone)
+    return (
+      <Text size="sm" c="dimmed">
+        —
+      </Text>
+    );
   return (
     <Stack gap={0}>
       {person.email ? <Text size="sm">{person.email}</Text> : null}

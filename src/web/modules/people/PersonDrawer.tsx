@@ -93,12 +93,14 @@ function toUpdateBody(person: Person, values: PersonValues): UpdatePerson {
   if (values.siteId !== person.siteId) body.siteId = values.siteId;
   if (values.kind !== person.kind) body.kind = values.kind;
   if (values.status !== person.status) body.status = values.status;
-  for (const field of textFields) if (values[field].trim() !== person[field]) body[field] = values[field].trim();
+  for (const field of textFields)
+    if (values[field].trim() !== person[field]) body[field] = values[field].trim();
   for (const field of optionalFields) {
     if (orNull(values[field]) !== person[field]) body[field] = orNull(values[field]);
   }
   if (!person.piiRedacted) {
-    for (const field of piiFields) if (orNull(values[field]) !== person[field]) body[field] = orNull(values[field]);
+    for (const field of piiFields)
+      if (orNull(values[field]) !== person[field]) body[field] = orNull(values[field]);
   }
   return body;
 }
@@ -122,7 +124,8 @@ function PersonForm({
   const [stale, setStale] = useState(false);
   const validateCreate = useMemo(() => validateWith(createPersonBody, toCreateBody), []);
   const validateUpdate = useMemo(
-    () => validateWith(updatePersonBody, (values: PersonValues) => (person ? toUpdateBody(person, values) : {})),
+    () =>
+      validateWith(updatePersonBody, (values: PersonValues) => (person ? toUpdateBody(person, values) : {})),
     [person],
   );
   const activeSites = directory.options.filter((option) => !option.disabled);

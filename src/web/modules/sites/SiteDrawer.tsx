@@ -91,7 +91,9 @@ function SiteForm({
   const save = useMutation({
     mutationFn: (values: SiteValues) =>
       site && etag
-        ? apiSend('PATCH', `/api/v1/sites/${site.id}`, siteSchema, toUpdateBody(site, values), { ifMatch: etag })
+        ? apiSend('PATCH', `/api/v1/sites/${site.id}`, siteSchema, toUpdateBody(site, values), {
+            ifMatch: etag,
+          })
         : apiSend('POST', '/api/v1/sites', siteSchema, toCreateBody(values)),
     onSuccess: async (saved) => {
       notifySuccess(site ? `Site ${saved.name} saved.` : `Site ${saved.name} (${saved.code}) created.`);
@@ -123,12 +125,20 @@ function SiteForm({
             {problem}
           </Alert>
         ) : null}
-        <TextInput label="Name" placeholder="Headquarters" required data-autofocus {...form.getInputProps('name')} />
+        <TextInput
+          label="Name"
+          placeholder="Headquarters"
+          required
+          data-autofocus
+          {...form.getInputProps('name')}
+        />
         <TextInput
           label="Code"
           placeholder="HQ"
           description={
-            site ? 'The code is permanent: other records and exports refer to it.' : 'Short and unique, e.g. HQ or PAR-01.'
+            site
+              ? 'The code is permanent: other records and exports refer to it.'
+              : 'Short and unique, e.g. HQ or PAR-01.'
           }
           required
           disabled={site !== null}

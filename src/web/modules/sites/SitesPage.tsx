@@ -136,7 +136,9 @@ export default function SitesPage() {
           </>
         )}
       </Paper>
-      {editing ? <SiteDrawer site={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
+      {editing ? (
+        <SiteDrawer site={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
+      ) : null}
     </>
   );
 }

@@ -16,7 +16,10 @@ export function useSiteDirectory() {
     enabled: can('sites:read'),
     staleTime: 60_000,
   });
-  const byId = useMemo(() => new Map<string, Site>((query.data ?? []).map((site) => [site.id, site])), [query.data]);
+  const byId = useMemo(
+    () => new Map<string, Site>((query.data ?? []).map((site) => [site.id, site])),
+    [query.data],
+  );
   // Archived sites stay listed (records still point at them) but cannot be chosen for new assignments.
   const options = useMemo(
     () =>
@@ -37,7 +40,8 @@ export function useSiteDirectory() {
 export function useSiteTime(): (iso: string, siteId?: string | null) => string {
   const { byId } = useSiteDirectory();
   return useCallback(
-    (iso, siteId) => formatDateTime(iso, (siteId ? byId.get(siteId)?.timezone : undefined) ?? browserTimeZone),
+    (iso, siteId) =>
+      formatDateTime(iso, (siteId ? byId.get(siteId)?.timezone : undefined) ?? browserTimeZone),
     [byId],
   );
 }
