@@ -2,6 +2,7 @@ import {
   Anchor,
   AppShell,
   Avatar,
+  Box,
   Burger,
   Group,
   Menu,
@@ -76,15 +77,17 @@ export function Shell() {
                   <Avatar size={32} radius="xl" color="vigil">
                     {initialsOf(me.name)}
                   </Avatar>
-                  <div>
+                  <Box visibleFrom="sm">
                     <Text size="sm" fw={600} lh={1.2}>
                       {me.name}
                     </Text>
                     <Text size="xs" c="dimmed" lh={1.2}>
                       {me.email}
                     </Text>
-                  </div>
-                  <RoleBadge role={me.role} />
+                  </Box>
+                  <Box visibleFrom="xs">
+                    <RoleBadge role={me.role} />
+                  </Box>
                   <IconChevronDown size={14} />
                 </Group>
               </UnstyledButton>

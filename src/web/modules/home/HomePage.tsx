@@ -23,7 +23,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { z } from 'zod';
-import type { Permission } from '../../../contracts/access.js';
+import { allSiteRoles, type Permission, type Role } from '../../../contracts/access.js';
 import { auditEntrySchema } from '../../../contracts/audit.js';
 import { userSchema } from '../../../contracts/identity.js';
 import { personSchema } from '../../../contracts/people.js';
@@ -108,6 +108,12 @@ const byStatus = (items: { status: string }[], good: string, other: string) => {
   const active = items.filter((item) => item.status === good).length;
   return `${active} ${good} · ${items.length - active} ${other}`;
 };
+
+function siteScope(role: Role, assigned: number): string {
+  if (allSiteRoles.includes(role)) return ', with every site in view';
+  if (assigned === 0) return ', with no site assigned yet';
+  return assigned === 1 ? ' at 1 site' : ` at ${assigned} sites`;
+}
 
 /** A one-line hint of what an entry changed: the record's name or code when it has one. */
 function describeChange(changes: Record<string, unknown>): string {
@@ -196,9 +202,7 @@ export default function HomePage() {
     <Stack gap="lg">
       <PageHeader
         title={`Welcome, ${firstName}`}
-        description={`Signed in as ${me.role}${
-          can('sites:read') && me.sites.length > 0 ? ` at ${me.sites.length} site(s)` : ''
-        }.`}
+        description={`Signed in as ${me.role}${siteScope(me.role, me.sites.length)}.`}
       />
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
         {can('sites:read') ? (
