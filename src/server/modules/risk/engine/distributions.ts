@@ -1,5 +1,12 @@
 import { Z95, type Distribution } from '../../../../contracts/risk-simulation.js';
 import type { Xoshiro128 } from './random.js';
+import { BetaTable, LognormalTable } from './tables.js';
+
+/**
+ * Draws from which a distribution gets a table sampler (tables.ts): building one costs about as
+ * much as this many direct draws. The choice depends only on the request, so it is reproducible.
+ */
+export const TABLE_MIN_DRAWS = 4096;
 
 /*
  * Exact samplers (no approximation beyond floating point) for the distributions of a FAIR estimate.
@@ -96,6 +103,10 @@ function logFactorial(k: number): number {
   );
 }
 
+// 1/k: the inversion's recurrence multiplies instead of dividing (a division costs several multiplications).
+const RECIPROCALS = new Float64Array(1001);
+for (let k = 1; k <= 1000; k++) RECIPROCALS[k] = 1 / k;
+
 /** A Poisson(λ) draw: exact inversion for small λ, transformed rejection (PTRS) for large. */
 export function poisson(rng: Xoshiro128, lambda: number): number {
   if (!(lambda > 0)) return 0;
@@ -107,7 +118,7 @@ export function poisson(rng: Xoshiro128, lambda: number): number {
     // p reaches 0 long before k = 1000 for λ < 10; the bound only guards u ≈ 1 against rounding.
     while (u > cumulative && k < 1000) {
       k++;
-      p *= lambda / k;
+      p *= lambda * (RECIPROCALS[k] ?? 0);
       cumulative += p;
     }
     return k;
@@ -135,6 +146,8 @@ const UNIFORM = 1;
 const TRIANGULAR = 2;
 const BETA = 3;
 const LOGNORMAL = 4;
+const BETA_TABLE = 5;
+const LOGNORMAL_TABLE = 6;
 
 /**
  * A distribution compiled for drawing: one class with a switch keeps every call site monomorphic,
@@ -148,10 +161,13 @@ export class Sampler {
     private readonly p2: number,
     private readonly p3: number,
     private readonly p4: number,
+    private readonly betaTable: BetaTable | null = null,
+    private readonly lognormalTable: LognormalTable | null = null,
   ) {}
 
-  /** Compiles a validated distribution. */
-  static of(dist: Distribution): Sampler {
+  /** Compiles a validated distribution that will be drawn about `expectedDraws` times. */
+  static of(dist: Distribution, expectedDraws = 0): Sampler {
+    const table = expectedDraws >= TABLE_MIN_DRAWS;
     switch (dist.type) {
       case 'constant':
         return new Sampler(CONSTANT, dist.value, 0, 0, 0, 0);
@@ -176,11 +192,55 @@ export class Sampler {
         if (width === 0) return new Sampler(CONSTANT, dist.min, 0, 0, 0, 0);
         const alpha = 1 + (dist.lambda * (dist.mode - dist.min)) / width;
         const beta = 1 + (dist.lambda * (dist.max - dist.mode)) / width;
+        if (alpha === 1 && beta === 1) return new Sampler(UNIFORM, dist.min, width, dist.max, 0, 0);
+        if (table)
+          return new Sampler(BETA_TABLE, 0, 0, 0, 0, 0, new BetaTable(alpha, beta, dist.min, dist.max));
         return new Sampler(BETA, dist.min, width, dist.max, alpha, beta);
       }
       case 'lognormal': {
         const { mu, sigma } = lognormalParameters(dist);
+        if (table) return new Sampler(LOGNORMAL_TABLE, 0, 0, 0, 0, 0, null, new LognormalTable(mu, sigma));
         return new Sampler(LOGNORMAL, mu, sigma, 0, 0, 0);
+      }
+    }
+  }
+
+  /*
+   * The batch methods below hand each loop to one concrete sampler (a table's own loop, where V8
+   * inlines its draw and keeps the doubles unboxed): a draw per loss event must not allocate.
+   */
+
+  /** out[i] = a draw, for i in [from, to). */
+  fill(rng: Xoshiro128, out: Float64Array, from: number, to: number): void {
+    if (this.kind === CONSTANT) out.fill(this.p0, from, to);
+    else if (this.betaTable) this.betaTable.fill(rng, out, from, to);
+    else if (this.lognormalTable) this.lognormalTable.fill(rng, out, from, to);
+    else for (let i = from; i < to; i++) out[i] = this.draw(rng);
+  }
+
+  /** out[i] ×= a draw, for i in [from, to). */
+  multiply(rng: Xoshiro128, out: Float64Array, from: number, to: number): void {
+    if (this.kind === CONSTANT) for (let i = from; i < to; i++) out[i] = (out[i] ?? 0) * this.p0;
+    else if (this.betaTable) this.betaTable.multiply(rng, out, from, to);
+    else if (this.lognormalTable) this.lognormalTable.multiply(rng, out, from, to);
+    else for (let i = from; i < to; i++) out[i] = (out[i] ?? 0) * this.draw(rng);
+  }
+
+  /** out[i] += the sum of counts[i] draws, for i in [from, to). */
+  addSums(rng: Xoshiro128, counts: Float64Array, out: Float64Array, from: number, to: number): void {
+    if (this.kind === CONSTANT) {
+      // n × value is the exact (correctly rounded) sum of n equal losses.
+      for (let i = from; i < to; i++) out[i] = (out[i] ?? 0) + this.p0 * (counts[i] ?? 0);
+    } else if (this.betaTable) {
+      this.betaTable.addSums(rng, counts, out, from, to);
+    } else if (this.lognormalTable) {
+      this.lognormalTable.addSums(rng, counts, out, from, to);
+    } else {
+      for (let i = from; i < to; i++) {
+        const count = counts[i] ?? 0;
+        let sum = 0;
+        for (let k = 0; k < count; k++) sum += this.draw(rng);
+        out[i] = (out[i] ?? 0) + sum;
       }
     }
   }
@@ -196,6 +256,10 @@ export class Sampler {
         const u = rng.nextDouble();
         return u < this.p2 ? this.p0 + Math.sqrt(u * this.p3) : this.p1 - Math.sqrt((1 - u) * this.p4);
       }
+      case BETA_TABLE:
+        return this.betaTable?.draw(rng) ?? 0;
+      case LOGNORMAL_TABLE:
+        return this.lognormalTable?.draw(rng) ?? 0;
       case BETA: {
         const x = gamma(rng, this.p3);
         const y = gamma(rng, this.p4);

@@ -1,4 +1,4 @@
-import type { SimulationScenario } from '../../../../contracts/risk-simulation.js';
+import type { Distribution, SimulationScenario } from '../../../../contracts/risk-simulation.js';
 import { AppError } from '../../../platform/errors.js';
 import { distributionMean, poisson, Sampler } from './distributions.js';
 import { Xoshiro128 } from './random.js';
@@ -27,18 +27,23 @@ export interface ScenarioModel {
   secondaryMagnitude: Sampler | null;
 }
 
-/** Compiles a validated scenario. */
-export function compileScenario(scenario: SimulationScenario, index: number): ScenarioModel {
-  const sampler = (dist: SimulationScenario['magnitude'] | undefined) => (dist ? Sampler.of(dist) : null);
+/** Compiles a validated scenario of a run of `iterations` simulated years. */
+export function compileScenario(scenario: SimulationScenario, index: number, iterations: number): ScenarioModel {
+  const product = scenario.aggregation === 'product';
+  const sampler = (dist: Distribution | undefined, draws: number) => (dist ? Sampler.of(dist, draws) : null);
+  // Draws per distribution decide which get a table sampler: the magnitudes of a frequent
+  // scenario are drawn once per loss event, far more often than once a year.
+  const events = product ? iterations : iterations * expectedLossEvents(scenario);
+  const secondaryShare = scenario.secondary ? distributionMean(scenario.secondary.probability) : 0;
   return {
     index,
-    product: scenario.aggregation === 'product',
-    frequency: sampler(scenario.frequency),
-    threatEventFrequency: sampler(scenario.threatEventFrequency),
-    vulnerability: sampler(scenario.vulnerability),
-    magnitude: Sampler.of(scenario.magnitude),
-    secondaryProbability: sampler(scenario.secondary?.probability),
-    secondaryMagnitude: sampler(scenario.secondary?.magnitude),
+    product,
+    frequency: sampler(scenario.frequency, iterations),
+    threatEventFrequency: sampler(scenario.threatEventFrequency, iterations),
+    vulnerability: sampler(scenario.vulnerability, iterations),
+    magnitude: Sampler.of(scenario.magnitude, events),
+    secondaryProbability: sampler(scenario.secondary?.probability, iterations),
+    secondaryMagnitude: sampler(scenario.secondary?.magnitude, product ? iterations : events * secondaryShare),
   };
 }
 
@@ -50,9 +55,20 @@ export function expectedLossEvents(scenario: SimulationScenario): number {
   return 0;
 }
 
+/** Per-thread scratch arrays of one block. */
+export class BlockScratch {
+  readonly rates = new Float64Array(BLOCK_SIZE);
+  readonly chances = new Float64Array(BLOCK_SIZE);
+  readonly secondaryCounts = new Float64Array(BLOCK_SIZE);
+  readonly primary = new Float64Array(BLOCK_SIZE);
+  readonly rng = new Xoshiro128();
+}
+
 /**
  * Simulates blocks [firstBlock, endBlock) of one scenario: the annual loss and the loss events of
- * each iteration, written at the iteration's index.
+ * each iteration, written at the iteration's index. Within a block the draws come in a fixed order
+ * (all rates, all secondary probabilities, all event counts, all primary losses, then secondary
+ * events and their losses): part of the reproducibility contract, like the block size.
  */
 export function simulateBlocks(
   model: ScenarioModel,
@@ -62,26 +78,38 @@ export function simulateBlocks(
   endBlock: number,
   losses: Float64Array,
   events: Float64Array,
+  scratch: BlockScratch = new BlockScratch(),
 ): void {
-  const rng = new Xoshiro128();
+  const { rates, chances, secondaryCounts, primary, rng } = scratch;
   const { frequency, threatEventFrequency, vulnerability, magnitude, secondaryProbability, secondaryMagnitude } =
     model;
   for (let block = firstBlock; block < endBlock; block++) {
     rng.reseed(seed, model.index, block);
     const start = block * BLOCK_SIZE;
-    const end = Math.min(start + BLOCK_SIZE, iterations);
-    for (let i = start; i < end; i++) {
-      // The order of draws below is part of the reproducibility contract.
-      const rate = frequency
-        ? frequency.draw(rng)
-        : (threatEventFrequency?.draw(rng) ?? 0) * (vulnerability?.draw(rng) ?? 0);
-      const secondaryChance = secondaryProbability ? secondaryProbability.draw(rng) : 0;
-      if (model.product) {
-        const secondary = secondaryMagnitude ? secondaryChance * secondaryMagnitude.draw(rng) : 0;
-        losses[i] = rate * (magnitude.draw(rng) + secondary);
-        events[i] = rate;
-        continue;
+    const size = Math.min(BLOCK_SIZE, iterations - start);
+    // Block-local arrays are indexed from 0; the outputs at start + i.
+    if (frequency) frequency.fill(rng, rates, 0, size);
+    else if (threatEventFrequency && vulnerability) {
+      threatEventFrequency.fill(rng, rates, 0, size);
+      vulnerability.multiply(rng, rates, 0, size);
+    }
+    if (secondaryProbability) secondaryProbability.fill(rng, chances, 0, size);
+
+    if (model.product) {
+      magnitude.fill(rng, primary, 0, size);
+      if (secondaryMagnitude) secondaryMagnitude.fill(rng, secondaryCounts, 0, size);
+      for (let i = 0; i < size; i++) {
+        const rate = rates[i] ?? 0;
+        const secondary = secondaryMagnitude ? (chances[i] ?? 0) * (secondaryCounts[i] ?? 0) : 0;
+        losses[start + i] = rate * ((primary[i] ?? 0) + secondary);
+        events[start + i] = rate;
       }
+      continue;
+    }
+
+    const counts = events.subarray(start, start + size);
+    for (let i = 0; i < size; i++) {
+      const rate = rates[i] ?? 0;
       if (rate > MAX_EVENTS_PER_YEAR) {
         throw new AppError(
           'validation_failed',
@@ -89,18 +117,21 @@ export function simulateBlocks(
           [{ path: `scenarios[${model.index}]`, message: 'frequency estimate too wide to simulate' }],
         );
       }
-      const count = poisson(rng, rate);
-      let loss = 0;
-      if (secondaryMagnitude) {
-        for (let k = 0; k < count; k++) {
-          loss += magnitude.draw(rng);
-          if (rng.nextDouble() < secondaryChance) loss += secondaryMagnitude.draw(rng);
-        }
-      } else {
-        for (let k = 0; k < count; k++) loss += magnitude.draw(rng);
+      counts[i] = poisson(rng, rate);
+    }
+    const out = losses.subarray(start, start + size);
+    out.fill(0);
+    magnitude.addSums(rng, counts, out, 0, size);
+    if (secondaryMagnitude) {
+      // Each loss event has secondary loss with the year's drawn probability: thin the events.
+      for (let i = 0; i < size; i++) {
+        const count = counts[i] ?? 0;
+        const chance = chances[i] ?? 0;
+        let secondary = 0;
+        for (let k = 0; k < count; k++) if (rng.nextDouble() < chance) secondary++;
+        secondaryCounts[i] = secondary;
       }
-      losses[i] = loss;
-      events[i] = count;
+      secondaryMagnitude.addSums(rng, secondaryCounts, out, 0, size);
     }
   }
 }

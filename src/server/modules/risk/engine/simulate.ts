@@ -353,7 +353,7 @@ function assemble(
       ...(scenario.id !== undefined ? { id: scenario.id } : {}),
       ...(scenario.name !== undefined ? { name: scenario.name } : {}),
       annualLoss: summary.annualLoss.stats,
-      lossEvents: summary.lossEvents.stats,
+      lossEvents: summary.lossEvents,
       probabilityOfLoss: summary.annualLoss.probabilityOfLoss,
       lossExceedance: summary.annualLoss.lossExceedance,
     };

@@ -1,5 +1,5 @@
-import type { SimulationRequest } from '../../../../contracts/risk-simulation.js';
-import { compileScenario, simulateBlocks, type ScenarioModel } from './scenario.js';
+import type { SimulationRequest, SimulationStats } from '../../../../contracts/risk-simulation.js';
+import { BlockScratch, compileScenario, simulateBlocks, type ScenarioModel } from './scenario.js';
 import { Summarizer, type Summary } from './statistics.js';
 
 /*
@@ -16,7 +16,7 @@ export interface ScenarioBuffers {
 
 export interface ScenarioSummary {
   annualLoss: Summary;
-  lossEvents: Summary;
+  lossEvents: SimulationStats;
 }
 
 export type Task =
@@ -49,6 +49,7 @@ export interface SerializedError {
 export class TaskRunner {
   private readonly models: (ScenarioModel | undefined)[] = [];
   private readonly summarizer = new Summarizer();
+  private readonly scratch = new BlockScratch();
 
   constructor(
     private readonly request: SimulationRequest,
@@ -60,7 +61,7 @@ export class TaskRunner {
     if (!model) {
       const scenario = this.request.scenarios[index];
       if (!scenario) throw new Error(`no scenario ${index}`);
-      model = compileScenario(scenario, index);
+      model = compileScenario(scenario, index, this.request.iterations);
       this.models[index] = model;
     }
     return model;
@@ -80,12 +81,14 @@ export class TaskRunner {
           task.endBlock,
           losses,
           events,
+          this.scratch,
         );
-        return task.summarize ? { scenarioSummary: this.summarizeScenario(losses, events) } : {};
+        return task.summarize ? { scenarioSummary: this.summarizeScenario(task.scenario, losses, events) } : {};
       }
       case 'summarize':
         return {
           scenarioSummary: this.summarizeScenario(
+            task.scenario,
             new Float64Array(task.buffers.losses),
             new Float64Array(task.buffers.events),
           ),
@@ -102,7 +105,11 @@ export class TaskRunner {
     }
   }
 
-  private summarizeScenario(losses: Float64Array, events: Float64Array): ScenarioSummary {
-    return { annualLoss: this.summarizer.summarize(losses), lossEvents: this.summarizer.summarize(events, false) };
+  private summarizeScenario(scenario: number, losses: Float64Array, events: Float64Array): ScenarioSummary {
+    // "poisson" events are counts; "product" ones are drawn frequencies.
+    const lossEvents = this.model(scenario).product
+      ? this.summarizer.summarize(events, false).stats
+      : this.summarizer.summarizeCounts(events);
+    return { annualLoss: this.summarizer.summarize(losses), lossEvents };
   }
 }
