@@ -156,13 +156,13 @@ function required<T>(value: T | undefined): T {
   return value;
 }
 
-function workerEntry(): { url: URL; execArgv: string[] } {
-  // Under Vitest or tsx the engine runs from its TypeScript source; the worker then needs tsx too.
-  const fromSource = import.meta.url.endsWith('.ts');
-  return {
-    url: new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url),
-    execArgv: fromSource ? ['--import', 'tsx'] : [],
-  };
+function startWorker(workerData: { request: SimulationRequest; seed: number }): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData });
+  // Running from TypeScript source (Vitest, tsx): `--import tsx` in a worker's execArgv does not
+  // reach its module loader on Node 20, so a bootstrap registers tsx and then loads the worker.
+  const source = new URL('./worker.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 interface ScenarioState {
@@ -207,11 +207,7 @@ function runOnWorkers(
   let unitsDone = 0;
   let taskId = 0;
 
-  const { url, execArgv } = workerEntry();
-  const workers = Array.from(
-    { length: threads },
-    () => new Worker(url, { workerData: { request, seed }, execArgv }),
-  );
+  const workers = Array.from({ length: threads }, () => startWorker({ request, seed }));
   const idle: Worker[] = [...workers];
   const pending = new Map<number, (result: TaskResult) => void>();
 
