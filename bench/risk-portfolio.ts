@@ -20,7 +20,11 @@ const round = (x: number) => Number(x.toPrecision(4));
  * magnitudes are log-uniform between 1,000 and 1,000,000; one scenario in five is given as threat
  * event frequency × vulnerability and one in three has secondary losses.
  */
-export function benchmarkPortfolio(scenarios: number, iterations: number, seed = 2024): SimulationRequestInput {
+export function benchmarkPortfolio(
+  scenarios: number,
+  iterations: number,
+  seed = 2024,
+): SimulationRequestInput {
   const random = mulberry32(seed);
   const logUniform = (low: number, high: number) => low * Math.pow(high / low, random());
   return {
@@ -52,7 +56,12 @@ export function benchmarkPortfolio(scenarios: number, iterations: number, seed =
       const rates =
         i % 5 === 4
           ? {
-              threatEventFrequency: { type: 'pert' as const, min: round(low * 2), mode: round(mode * 2), max: round(high * 2) },
+              threatEventFrequency: {
+                type: 'pert' as const,
+                min: round(low * 2),
+                mode: round(mode * 2),
+                max: round(high * 2),
+              },
               vulnerability: { type: 'pert' as const, min: 0.3, mode: 0.5, max: 0.7 },
             }
           : { frequency };

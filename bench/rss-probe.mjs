@@ -8,7 +8,11 @@ if (out) {
     const usage = process.resourceUsage();
     writeFileSync(
       out,
-      JSON.stringify({ maxRssKb: usage.maxRSS, userMicros: usage.userCPUTime, systemMicros: usage.systemCPUTime }),
+      JSON.stringify({
+        maxRssKb: usage.maxRSS,
+        userMicros: usage.userCPUTime,
+        systemMicros: usage.systemCPUTime,
+      }),
     );
   });
 }

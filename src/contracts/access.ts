@@ -40,7 +40,15 @@ export type Permission = z.infer<typeof permissionSchema>;
  */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   admin: permissions,
-  manager: ['sites:read', 'people:read', 'people:write', 'people:pii', 'risk:read', 'risk:write', 'risk:simulate'],
+  manager: [
+    'sites:read',
+    'people:read',
+    'people:write',
+    'people:pii',
+    'risk:read',
+    'risk:write',
+    'risk:simulate',
+  ],
   investigator: ['sites:read', 'people:read', 'people:pii', 'risk:read', 'risk:simulate'],
   operator: ['sites:read', 'people:read'],
   officer: ['sites:read', 'people:read'],

@@ -48,13 +48,19 @@ const lognormalDist = z
     const percentiles = d.low !== undefined || d.high !== undefined;
     const parameters = d.mu !== undefined || d.sigma !== undefined;
     if (percentiles === parameters || (percentiles && (d.low === undefined || d.high === undefined))) {
-      ctx.addIssue({ code: 'custom', message: 'give either low and high (5th/95th percentiles) or mu and sigma' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give either low and high (5th/95th percentiles) or mu and sigma',
+      });
     } else if (parameters && (d.mu === undefined || d.sigma === undefined)) {
       ctx.addIssue({ code: 'custom', message: 'give both mu and sigma' });
     } else if (percentiles && d.low !== undefined && d.high !== undefined) {
       if (d.low >= d.high) ctx.addIssue({ code: 'custom', message: 'low must be < high' });
       else if (Math.log(d.high / d.low) / (2 * Z95) > SIMULATION_MAX_SIGMA)
-        ctx.addIssue({ code: 'custom', message: `high/low is too wide (sigma would exceed ${SIMULATION_MAX_SIGMA})` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `high/low is too wide (sigma would exceed ${SIMULATION_MAX_SIGMA})`,
+        });
     }
   });
 

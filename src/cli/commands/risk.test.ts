@@ -14,7 +14,11 @@ const request = {
   iterations: 5000,
   seed: 77,
   scenarios: [
-    { id: 'badge-cloning', frequency: { type: 'triangular', min: 0.2, mode: 1, max: 3 }, magnitude: { type: 'pert', min: 500, mode: 2000, max: 40000 } },
+    {
+      id: 'badge-cloning',
+      frequency: { type: 'triangular', min: 0.2, mode: 1, max: 3 },
+      magnitude: { type: 'pert', min: 500, mode: 2000, max: 40000 },
+    },
   ],
 };
 
@@ -31,7 +35,7 @@ describe('vigil risk simulate', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('prints the engine\'s JSON for a file and for standard input (exit 0)', async () => {
+  it("prints the engine's JSON for a file and for standard input (exit 0)", async () => {
     const file = path.join(dir, 'request.json');
     fs.writeFileSync(file, JSON.stringify(request));
     const expected = `${JSON.stringify(await simulate(parseSimulationRequest(request), { threads: 0 }))}\n`;
@@ -46,17 +50,32 @@ describe('vigil risk simulate', () => {
 
   it('exits 2 with one line naming the field for invalid input, a bad file or bad JSON', () => {
     const bad = path.join(dir, 'bad.json');
-    fs.writeFileSync(bad, JSON.stringify({ scenarios: [{ frequency: { type: 'constant', value: 1 }, magnitude: { type: 'pert', min: 5, mode: 1, max: 3 } }] }));
+    fs.writeFileSync(
+      bad,
+      JSON.stringify({
+        scenarios: [
+          { frequency: { type: 'constant', value: 1 }, magnitude: { type: 'pert', min: 5, mode: 1, max: 3 } },
+        ],
+      }),
+    );
     const invalid = vigil(['risk', 'simulate', '--in', bad]);
     expect(invalid.code).toBe(2);
     expect(invalid.stdout).toBe('');
     expect(invalid.stderr).toBe('vigil: scenarios[0].magnitude: min must be ≤ mode ≤ max\n');
 
     for (const [args, input, pattern] of [
-      [['risk', 'simulate', '--in', path.join(dir, 'missing.json')], undefined, /^vigil: --in: cannot read .*ENOENT/],
+      [
+        ['risk', 'simulate', '--in', path.join(dir, 'missing.json')],
+        undefined,
+        /^vigil: --in: cannot read .*ENOENT/,
+      ],
       [['risk', 'simulate'], '{"scenarios": [', /^vigil: stdin: not valid JSON/],
       [['risk', 'simulate'], JSON.stringify({ ...request, iterations: 0 }), /^vigil: iterations: /],
-      [['risk', 'simulate', '--threads', '0'], JSON.stringify(request), /--threads must be a positive whole number/],
+      [
+        ['risk', 'simulate', '--threads', '0'],
+        JSON.stringify(request),
+        /--threads must be a positive whole number/,
+      ],
     ] as const) {
       const result = vigil([...args], input);
       expect(result.code, result.stderr).toBe(2);

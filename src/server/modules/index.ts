@@ -6,4 +6,10 @@ import { riskModule } from './risk/index.js';
 import { sitesModule } from './sites/index.js';
 
 /** Every feature module of the server, in registration order. */
-export const modules: readonly ServerModule[] = [identityModule, sitesModule, peopleModule, auditModule, riskModule];
+export const modules: readonly ServerModule[] = [
+  identityModule,
+  sitesModule,
+  peopleModule,
+  auditModule,
+  riskModule,
+];

@@ -1,13 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, dialects, makeSite, makeUser, sessionFor, startTestServer, type Credentials, type TestEnv } from '../../test/harness.js';
+import {
+  call,
+  dialects,
+  makeSite,
+  makeUser,
+  sessionFor,
+  startTestServer,
+  type Credentials,
+  type TestEnv,
+} from '../../test/harness.js';
 import { parseSimulationRequest, simulate } from './index.js';
 
 const request = {
   iterations: 20_000,
   seed: 2024,
   scenarios: [
-    { id: 'R-1', name: 'Tailgating into the data hall', frequency: { type: 'pert', min: 0.5, mode: 2, max: 6 }, magnitude: { type: 'lognormal', low: 1e3, high: 1e5 } },
-    { id: 'R-2', threatEventFrequency: { type: 'uniform', min: 1, max: 3 }, vulnerability: { type: 'constant', value: 0.5 }, magnitude: { type: 'pert', min: 100, mode: 500, max: 2000 }, aggregation: 'product' },
+    {
+      id: 'R-1',
+      name: 'Tailgating into the data hall',
+      frequency: { type: 'pert', min: 0.5, mode: 2, max: 6 },
+      magnitude: { type: 'lognormal', low: 1e3, high: 1e5 },
+    },
+    {
+      id: 'R-2',
+      threatEventFrequency: { type: 'uniform', min: 1, max: 3 },
+      vulnerability: { type: 'constant', value: 0.5 },
+      magnitude: { type: 'pert', min: 100, mode: 500, max: 2000 },
+      aggregation: 'product',
+    },
   ],
 };
 
@@ -44,14 +64,21 @@ describe.each(dialects)('POST /api/v1/risk/simulate (%s)', (dialect) => {
   it('400 problem+json naming the field, for bad estimates and malformed JSON', async () => {
     const bad = await call(t, 'POST', '/api/v1/risk/simulate', {
       as: auditor,
-      body: { scenarios: [{ frequency: { type: 'constant', value: 1 }, magnitude: { type: 'pert', min: 5, mode: 1, max: 3 } }] },
+      body: {
+        scenarios: [
+          { frequency: { type: 'constant', value: 1 }, magnitude: { type: 'pert', min: 5, mode: 1, max: 3 } },
+        ],
+      },
     });
     expect(bad.status).toBe(400);
     expect(bad.headers['content-type']).toContain('application/problem+json');
     expect(bad.json.code).toBe('validation_failed');
     expect(bad.json.detail).toBe('scenarios[0].magnitude: min must be ≤ mode ≤ max');
     expect(bad.json.errors[0].path).toBe('scenarios[0].magnitude');
-    const malformed = await call(t, 'POST', '/api/v1/risk/simulate', { as: auditor, rawBody: '{"scenarios": [' });
+    const malformed = await call(t, 'POST', '/api/v1/risk/simulate', {
+      as: auditor,
+      rawBody: '{"scenarios": [',
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.json.code).toBe('malformed_json');
   });
@@ -62,10 +89,17 @@ describe.each(dialects)('POST /api/v1/risk/simulate (%s)', (dialect) => {
       body: { iterations: 10_000_000, scenarios: Array.from({ length: 101 }, () => request.scenarios[1]) },
     });
     expect(tooMuch.status).toBe(400);
-    expect(tooMuch.json.detail).toMatch(/^iterations: 10000000 iterations × 101 scenarios = 1010000000 exceeds the limit/);
+    expect(tooMuch.json.detail).toMatch(
+      /^iterations: 10000000 iterations × 101 scenarios = 1010000000 exceeds the limit/,
+    );
     const frequent = await call(t, 'POST', '/api/v1/risk/simulate', {
       as: auditor,
-      body: { iterations: 10_000_000, scenarios: [{ frequency: { type: 'constant', value: 1000 }, magnitude: { type: 'constant', value: 1 } }] },
+      body: {
+        iterations: 10_000_000,
+        scenarios: [
+          { frequency: { type: 'constant', value: 1000 }, magnitude: { type: 'constant', value: 1 } },
+        ],
+      },
     });
     expect(frequent.status).toBe(400);
     expect(frequent.json.detail).toMatch(/^scenarios: .*expected loss events/);

@@ -48,7 +48,10 @@ async function takeTurn(signal: AbortSignal): Promise<() => void> {
  * Runs a validated simulation for an API caller, on worker threads, within the server's limits and
  * one at a time; `signal` aborts it when the client goes away.
  */
-export async function simulateForApi(request: SimulationRequest, signal: AbortSignal): Promise<SimulationResult> {
+export async function simulateForApi(
+  request: SimulationRequest,
+  signal: AbortSignal,
+): Promise<SimulationResult> {
   const release = await takeTurn(signal);
   try {
     return await simulate(request, { limits: SERVER_SIMULATION_LIMITS, signal });

@@ -47,7 +47,9 @@ function draw(random: () => number, dist: Distribution): number {
       if (max === min) return min;
       const u = random();
       const c = (mode - min) / (max - min);
-      return u < c ? min + Math.sqrt(u * (max - min) * (mode - min)) : max - Math.sqrt((1 - u) * (max - min) * (max - mode));
+      return u < c
+        ? min + Math.sqrt(u * (max - min) * (mode - min))
+        : max - Math.sqrt((1 - u) * (max - min) * (max - mode));
     }
     case 'pert': {
       const { min, mode, max, lambda } = dist;
@@ -127,13 +129,16 @@ export function referenceSimulate(
       const secondaryChance = scenario.secondary ? draw(random, scenario.secondary.probability) : 0;
       let loss = 0;
       if (scenario.aggregation === 'product') {
-        const secondary = scenario.secondary ? secondaryChance * draw(random, scenario.secondary.magnitude) : 0;
+        const secondary = scenario.secondary
+          ? secondaryChance * draw(random, scenario.secondary.magnitude)
+          : 0;
         loss = rate * (draw(random, scenario.magnitude) + secondary);
       } else {
         const count = poissonDraw(random, rate);
         for (let k = 0; k < count; k++) {
           loss += draw(random, scenario.magnitude);
-          if (scenario.secondary && random() < secondaryChance) loss += draw(random, scenario.secondary.magnitude);
+          if (scenario.secondary && random() < secondaryChance)
+            loss += draw(random, scenario.secondary.magnitude);
         }
       }
       losses[i] = loss;

@@ -28,7 +28,11 @@ export interface ScenarioModel {
 }
 
 /** Compiles a validated scenario of a run of `iterations` simulated years. */
-export function compileScenario(scenario: SimulationScenario, index: number, iterations: number): ScenarioModel {
+export function compileScenario(
+  scenario: SimulationScenario,
+  index: number,
+  iterations: number,
+): ScenarioModel {
   const product = scenario.aggregation === 'product';
   const sampler = (dist: Distribution | undefined, draws: number) => (dist ? Sampler.of(dist, draws) : null);
   // Draws per distribution decide which get a table sampler: the magnitudes of a frequent
@@ -43,7 +47,10 @@ export function compileScenario(scenario: SimulationScenario, index: number, ite
     vulnerability: sampler(scenario.vulnerability, iterations),
     magnitude: Sampler.of(scenario.magnitude, events),
     secondaryProbability: sampler(scenario.secondary?.probability, iterations),
-    secondaryMagnitude: sampler(scenario.secondary?.magnitude, product ? iterations : events * secondaryShare),
+    secondaryMagnitude: sampler(
+      scenario.secondary?.magnitude,
+      product ? iterations : events * secondaryShare,
+    ),
   };
 }
 
@@ -81,8 +88,14 @@ export function simulateBlocks(
   scratch: BlockScratch = new BlockScratch(),
 ): void {
   const { rates, chances, secondaryCounts, primary, rng } = scratch;
-  const { frequency, threatEventFrequency, vulnerability, magnitude, secondaryProbability, secondaryMagnitude } =
-    model;
+  const {
+    frequency,
+    threatEventFrequency,
+    vulnerability,
+    magnitude,
+    secondaryProbability,
+    secondaryMagnitude,
+  } = model;
   for (let block = firstBlock; block < endBlock; block++) {
     rng.reseed(seed, model.index, block);
     const start = block * BLOCK_SIZE;

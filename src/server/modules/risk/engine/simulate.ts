@@ -12,7 +12,13 @@ import { errorStatus, type ErrorCode } from '../../../../contracts/errors.js';
 import { AppError } from '../../../platform/errors.js';
 import { BLOCK_SIZE, expectedLossEvents } from './scenario.js';
 import type { Summary } from './statistics.js';
-import { TaskRunner, type ScenarioBuffers, type ScenarioSummary, type Task, type TaskResult } from './tasks.js';
+import {
+  TaskRunner,
+  type ScenarioBuffers,
+  type ScenarioSummary,
+  type Task,
+  type TaskResult,
+} from './tasks.js';
 
 /** Blocks per unit of work: small enough to share one long scenario among threads, large enough to amortize messages. */
 const UNIT_BLOCKS = 16;
@@ -88,13 +94,18 @@ export function defaultThreads(): number {
  * Runs a FAIR Monte Carlo simulation. The answer depends only on the request and its seed (chosen
  * at random and echoed when absent), never on the number of threads.
  */
-export async function simulate(request: SimulationRequest, options: SimulationOptions = {}): Promise<SimulationResult> {
+export async function simulate(
+  request: SimulationRequest,
+  options: SimulationOptions = {},
+): Promise<SimulationResult> {
   assertWithinLimits(request, options.limits ?? DEFAULT_LIMITS);
   const seed = request.seed ?? randomInt(0, 2 ** 32);
   const plan = new Plan(request);
   const threads = Math.min(options.threads ?? defaultThreads(), plan.units.length);
   const { scenarioSummaries, portfolio } =
-    threads <= 0 ? runInline(request, seed, plan, options) : await runOnWorkers(request, seed, plan, threads, options);
+    threads <= 0
+      ? runInline(request, seed, plan, options)
+      : await runOnWorkers(request, seed, plan, threads, options);
   return assemble(request, seed, scenarioSummaries, portfolio);
 }
 
@@ -127,7 +138,12 @@ function allocateBuffers(iterations: number): ScenarioBuffers {
   };
 }
 
-function runInline(request: SimulationRequest, seed: number, plan: Plan, options: SimulationOptions): Outcome {
+function runInline(
+  request: SimulationRequest,
+  seed: number,
+  plan: Plan,
+  options: SimulationOptions,
+): Outcome {
   const runner = new TaskRunner(request, seed);
   const portfolio = new SharedArrayBuffer(request.iterations * 8);
   const buffers = allocateBuffers(request.iterations);
@@ -135,16 +151,28 @@ function runInline(request: SimulationRequest, seed: number, plan: Plan, options
   let done = 0;
   for (const unit of plan.units) {
     options.signal?.throwIfAborted();
-    const { scenarioSummary } = runner.run({ type: 'simulate', id: done, ...unit, buffers, summarize: unit.whole });
+    const { scenarioSummary } = runner.run({
+      type: 'simulate',
+      id: done,
+      ...unit,
+      buffers,
+      summarize: unit.whole,
+    });
     done++;
     options.onProgress?.(done / plan.units.length);
     if (unit.endBlock * BLOCK_SIZE < request.iterations) continue;
     scenarioSummaries.push(
-      scenarioSummary ?? required(runner.run({ type: 'summarize', id: done, scenario: unit.scenario, buffers }).scenarioSummary),
+      scenarioSummary ??
+        required(
+          runner.run({ type: 'summarize', id: done, scenario: unit.scenario, buffers }).scenarioSummary,
+        ),
     );
     runner.run({ type: 'commit', id: done, losses: buffers.losses, portfolio });
   }
-  return { scenarioSummaries, portfolio: required(runner.run({ type: 'portfolio', id: done, portfolio }).portfolioSummary) };
+  return {
+    scenarioSummaries,
+    portfolio: required(runner.run({ type: 'portfolio', id: done, portfolio }).portfolioSummary),
+  };
 }
 
 function isErrorCode(code: string): code is ErrorCode {
@@ -157,7 +185,8 @@ function required<T>(value: T | undefined): T {
 }
 
 function startWorker(workerData: { request: SimulationRequest; seed: number }): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData });
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./worker.js', import.meta.url), { workerData });
   // Running from TypeScript source (Vitest, tsx): `--import tsx` in a worker's execArgv does not
   // reach its module loader on Node 20, so a bootstrap registers tsx and then loads the worker.
   const source = new URL('./worker.ts', import.meta.url).href;
@@ -237,7 +266,11 @@ function runOnWorkers(
       }
     };
 
-    const send = (worker: Worker, task: Task, onDone: (result: Extract<TaskResult, { type: 'done' }>) => void) => {
+    const send = (
+      worker: Worker,
+      task: Task,
+      onDone: (result: Extract<TaskResult, { type: 'done' }>) => void,
+    ) => {
       pending.set(task.id, (result) => {
         idle.push(worker);
         if (result.type === 'failed') {
@@ -269,7 +302,12 @@ function runOnWorkers(
         const state = required(states[toSummarize]);
         send(
           worker,
-          { type: 'summarize', id: taskId++, scenario: toSummarize, buffers: required(state.buffers ?? undefined) },
+          {
+            type: 'summarize',
+            id: taskId++,
+            scenario: toSummarize,
+            buffers: required(state.buffers ?? undefined),
+          },
           (result) => {
             state.summary = required(result.scenarioSummary);
             release(toSummarize);
@@ -286,19 +324,23 @@ function runOnWorkers(
           holding++;
         }
         nextUnit++;
-        send(worker, { type: 'simulate', id: taskId++, ...unit, buffers: state.buffers, summarize: unit.whole }, (result) => {
-          unitsDone++;
-          options.onProgress?.(unitsDone / plan.units.length);
-          state.unitsLeft--;
-          if (state.unitsLeft > 0) return;
-          state.simulated = true;
-          if (result.scenarioSummary) {
-            state.summary = result.scenarioSummary;
-            release(unit.scenario);
-          } else {
-            summarizeQueue.push(unit.scenario);
-          }
-        });
+        send(
+          worker,
+          { type: 'simulate', id: taskId++, ...unit, buffers: state.buffers, summarize: unit.whole },
+          (result) => {
+            unitsDone++;
+            options.onProgress?.(unitsDone / plan.units.length);
+            state.unitsLeft--;
+            if (state.unitsLeft > 0) return;
+            state.simulated = true;
+            if (result.scenarioSummary) {
+              state.summary = result.scenarioSummary;
+              release(unit.scenario);
+            } else {
+              summarizeQueue.push(unit.scenario);
+            }
+          },
+        );
         return true;
       }
       if (committed === scenarioCount && !portfolioStarted && states.every((state) => state.summary)) {

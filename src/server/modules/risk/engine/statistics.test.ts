@@ -51,7 +51,8 @@ describe('Summarizer', () => {
         expect(probabilityOfLoss).toBe(expected.exceeding(0));
         expect(lossExceedance).toHaveLength(105);
         for (const point of lossExceedance) expect(point.probability).toBe(expected.exceeding(point.loss));
-        for (const point of lossExceedance.slice(1)) if (values.some((v) => v > 0)) expect(values).toContain(point.loss);
+        for (const point of lossExceedance.slice(1))
+          if (values.some((v) => v > 0)) expect(values).toContain(point.loss);
       }),
       { numRuns: 300 },
     );

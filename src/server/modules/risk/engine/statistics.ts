@@ -177,7 +177,10 @@ export class Summarizer {
       const lo = Math.floor((n - 1) * q);
       wanted.push(lo, Math.min(lo + 1, n - 1));
     }
-    const exceedanceRanks = curve && positives > 0 ? EXCEEDANCE_LEVELS.map((level) => zeros + Math.floor(level * (positives - 1))) : [];
+    const exceedanceRanks =
+      curve && positives > 0
+        ? EXCEEDANCE_LEVELS.map((level) => zeros + Math.floor(level * (positives - 1)))
+        : [];
     wanted.push(...exceedanceRanks);
 
     const bucketOfRank = (rank: number): number => {
@@ -263,9 +266,11 @@ export class Summarizer {
     const lossExceedance: ExceedancePoint[] = [];
     if (curve) {
       lossExceedance.push({ loss: 0, probability: positives / n });
-      for (const rank of exceedanceRanks) lossExceedance.push({ loss: valueAt(rank), probability: exceedance(rank) });
+      for (const rank of exceedanceRanks)
+        lossExceedance.push({ loss: valueAt(rank), probability: exceedance(rank) });
       // Without any loss the curve is flat at zero, still with every point.
-      while (lossExceedance.length <= EXCEEDANCE_LEVELS.length) lossExceedance.push({ loss: 0, probability: 0 });
+      while (lossExceedance.length <= EXCEEDANCE_LEVELS.length)
+        lossExceedance.push({ loss: 0, probability: 0 });
     }
 
     return {

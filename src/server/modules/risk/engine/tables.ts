@@ -18,86 +18,53 @@ const TWO_POW_MINUS_32 = 1 / 4294967296;
 /** Below this ratio of density inside a cell, the lognormal table inverts the CDF in that cell. */
 const MIN_SQUEEZE = 0.75;
 
-/**
- * Φ⁻¹, the standard normal quantile: Wichura's AS 241 (PPND16), relative error about 1e-16.
- */
+// Wichura's coefficients (AS 241, PPND16), lowest degree first, rounded to doubles.
+const AS241_A = [
+  3.3871328727963665, 133.14166789178438, 1971.5909503065513, 13731.69376550946, 45921.95393154987,
+  67265.7709270087, 33430.57558358813, 2509.0809287301227,
+];
+const AS241_B = [
+  1, 42.31333070160091, 687.1870074920579, 5394.196021424751, 21213.794301586597, 39307.89580009271,
+  28729.085735721943, 5226.495278852546,
+];
+const AS241_C = [
+  1.4234371107496835, 4.630337846156546, 5.769497221460691, 3.6478483247632045, 1.2704582524523684,
+  0.2417807251774506, 0.022723844989269184, 0.0007745450142783414,
+];
+const AS241_D = [
+  1, 2.053191626637759, 1.6763848301838038, 0.6897673349851, 0.14810397642748008, 0.015198666563616457,
+  0.0005475938084995345, 1.0507500716444169e-9,
+];
+const AS241_E = [
+  6.657904643501103, 5.463784911164114, 1.7848265399172913, 0.29656057182850487, 0.026532189526576124,
+  0.0012426609473880784, 0.000027115555687434876, 2.0103343992922881e-7,
+];
+const AS241_F = [
+  1, 0.599832206555888, 0.1369298809227358, 0.014875361290850615, 0.0007868691311456133,
+  0.000018463183175100548, 1.421511758316446e-7, 2.0442631033899397e-15,
+];
+
+function polynomial(coefficients: readonly number[], x: number): number {
+  let value = 0;
+  for (let i = coefficients.length - 1; i >= 0; i--) value = value * x + (coefficients[i] ?? 0);
+  return value;
+}
+
+/** Φ⁻¹, the standard normal quantile: Wichura's AS 241 (PPND16), relative error about 1e-16. */
 export function inverseNormalCdf(p: number): number {
   const q = p - 0.5;
   if (Math.abs(q) <= 0.425) {
     const r = 0.180625 - q * q;
-    return (
-      (q *
-        (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r + 67265.770927008700853) * r +
-          45921.953931549871457) *
-          r +
-          13731.693765509461125) *
-          r +
-          1971.5909503065514427) *
-          r +
-          133.14166789178437745) *
-          r +
-          3.387132872796366608)) /
-      (((((((r * 5226.495278852545925 + 28729.085735721942674) * r + 39307.89580009271061) * r +
-        21213.794301586595867) *
-        r +
-        5394.1960214247511077) *
-        r +
-        687.1870074920579083) *
-        r +
-        42.313330701600911252) *
-        r +
-        1)
-    );
+    return (q * polynomial(AS241_A, r)) / polynomial(AS241_B, r);
   }
-  let r = q < 0 ? p : 1 - p;
-  r = Math.sqrt(-Math.log(r));
+  let r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
   let value: number;
   if (r <= 5) {
     r -= 1.6;
-    value =
-      (((((((r * 7.7454501427834140764e-4 + 0.0227238449892691845833) * r + 0.24178072517745061177) * r +
-        1.27045825245236838258) *
-        r +
-        3.64784832476320460504) *
-        r +
-        5.7694972214606914055) *
-        r +
-        4.6303378461565452959) *
-        r +
-        1.42343711074968357734) /
-      (((((((r * 1.05075007164441684324e-9 + 5.475938084995344946e-4) * r + 0.0151986665636164571966) * r +
-        0.14810397642748007459) *
-        r +
-        0.68976733498510000455) *
-        r +
-        1.6763848301838038494) *
-        r +
-        2.05319162663775882187) *
-        r +
-        1);
+    value = polynomial(AS241_C, r) / polynomial(AS241_D, r);
   } else {
     r -= 5;
-    value =
-      (((((((r * 2.01033439929228813265e-7 + 2.71155556874348757815e-5) * r + 0.0012426609473880784386) * r +
-        0.026532189526576123093) *
-        r +
-        0.29656057182850489123) *
-        r +
-        1.7848265399172913358) *
-        r +
-        5.4637849111641143699) *
-        r +
-        6.6579046435011037772) /
-      (((((((r * 2.04426310338993978564e-15 + 1.4215117583164458887e-7) * r + 1.8463183175100546818e-5) * r +
-        7.868691311456132591e-4) *
-        r +
-        0.0148753612908506148525) *
-        r +
-        0.13692988092273580531) *
-        r +
-        0.59983220655588793769) *
-        r +
-        1);
+    value = polynomial(AS241_E, r) / polynomial(AS241_F, r);
   }
   return q < 0 ? -value : value;
 }
@@ -188,7 +155,8 @@ export class LognormalTable {
     const j = a >>> SQUEEZE_BITS;
     const threshold = this.squeeze[j] ?? -1;
     if (threshold < 0) return this.invert(rng, j);
-    const x = (this.lower[j] ?? 0) + (this.width[j] ?? 0) * ((rng.nextInt32() >>> 0) + 0.5) * TWO_POW_MINUS_32;
+    const x =
+      (this.lower[j] ?? 0) + (this.width[j] ?? 0) * ((rng.nextInt32() >>> 0) + 0.5) * TWO_POW_MINUS_32;
     if ((a & SQUEEZE_MASK) < threshold) return x;
     return this.reject(rng, j, a & SQUEEZE_MASK, x);
   }
@@ -364,7 +332,8 @@ export class BetaTable {
       const a = rng.nextInt32();
       const j = a >>> SQUEEZE_BITS;
       if (j >= this.count) continue;
-      const x = (this.lower[j] ?? 0) + (this.width[j] ?? 0) * ((rng.nextInt32() >>> 0) + 0.5) * TWO_POW_MINUS_32;
+      const x =
+        (this.lower[j] ?? 0) + (this.width[j] ?? 0) * ((rng.nextInt32() >>> 0) + 0.5) * TWO_POW_MINUS_32;
       if ((a & SQUEEZE_MASK) < (this.squeeze[j] ?? 0) || this.accepts(rng, j, a & SQUEEZE_MASK, x))
         return Math.min(this.min + (this.max - this.min) * x, this.max);
     }

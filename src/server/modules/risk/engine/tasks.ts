@@ -83,7 +83,9 @@ export class TaskRunner {
           events,
           this.scratch,
         );
-        return task.summarize ? { scenarioSummary: this.summarizeScenario(task.scenario, losses, events) } : {};
+        return task.summarize
+          ? { scenarioSummary: this.summarizeScenario(task.scenario, losses, events) }
+          : {};
       }
       case 'summarize':
         return {
