@@ -112,6 +112,8 @@ export function poisson(rng: Xoshiro128, lambda: number): number {
   if (!(lambda > 0)) return 0;
   if (lambda < 10) {
     const u = rng.nextDouble();
+    // e^-λ ≥ 1 − λ: below that the inversion's answer is 0 without computing e^-λ (most years of a rare risk).
+    if (u < 1 - lambda) return 0;
     let p = Math.exp(-lambda);
     let cumulative = p;
     let k = 0;

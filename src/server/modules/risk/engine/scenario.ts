@@ -136,15 +136,33 @@ export function simulateBlocks(
     out.fill(0);
     magnitude.addSums(rng, counts, out, 0, size);
     if (secondaryMagnitude) {
-      // Each loss event has secondary loss with the year's drawn probability: thin the events.
-      for (let i = 0; i < size; i++) {
-        const count = counts[i] ?? 0;
-        const chance = chances[i] ?? 0;
-        let secondary = 0;
-        for (let k = 0; k < count; k++) if (rng.nextDouble() < chance) secondary++;
-        secondaryCounts[i] = secondary;
-      }
+      thinEvents(rng, counts, chances, secondaryCounts, size);
       secondaryMagnitude.addSums(rng, secondaryCounts, out, 0, size);
     }
+  }
+}
+
+/** Each loss event has secondary loss with its year's drawn probability: out[i] ~ Binomial(counts[i], chances[i]). */
+function thinEvents(
+  rng: Xoshiro128,
+  counts: Float64Array,
+  chances: Float64Array,
+  out: Float64Array,
+  size: number,
+): void {
+  for (let i = 0; i < size; i++) {
+    const count = counts[i] ?? 0;
+    const chance = chances[i] ?? 0;
+    // U < p decided on 32 bits: U's first 32 bits below p's settle it, above refute it; only a tie
+    // (one chance in 2^32) needs the next bits. Exact, and one random number per event.
+    const scaled = chance * 4294967296;
+    const whole = Math.floor(scaled);
+    const fraction = scaled - whole;
+    let secondary = 0;
+    for (let k = 0; k < count; k++) {
+      const bits = rng.nextInt32() >>> 0;
+      if (bits < whole || (bits === whole && rng.nextDouble() < fraction)) secondary++;
+    }
+    out[i] = secondary;
   }
 }
