@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import { ConfigError } from '../server/platform/config.js';
 import { AppError } from '../server/platform/errors.js';
 import { registerPlatformCommands } from './commands/platform.js';
+import { registerRiskCommands } from './commands/risk.js';
 import { registerServeCommand } from './commands/serve.js';
 import { UsageError } from './errors.js';
 
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (message, write) => write(`${message.trim().split('\n')[0] ?? ''}\n`) });
   registerServeCommand(program);
   registerPlatformCommands(program);
+  registerRiskCommands(program);
   return program;
 }
 
