@@ -1,5 +1,11 @@
 import { z } from 'zod';
 import { idSchema, isoTimeSchema, listQuery, longText, shortText } from './common.js';
+import {
+  portfolioResultSchema,
+  scenarioResultSchema,
+  simulationScenarioSchema,
+  simulationStatsSchema,
+} from './risk-simulation.js';
 
 export const builtInRiskCategories = [
   'physical',
@@ -348,3 +354,171 @@ export const createSavedViewBody = z.object({
 });
 
 export const importResultSchema = z.object({ created: z.number().int(), updated: z.number().int() });
+
+/*
+ * Stored FAIR quantifications of a risk: one scenario of the simulation contract, run by the engine
+ * and kept with its inputs, seed and results, so a result can always be reproduced and explained.
+ */
+
+/** "current": the risk as it stands; "proposed": the risk with the controls being considered. */
+export const quantificationLabel = z.enum(['current', 'proposed']);
+export type QuantificationLabel = z.infer<typeof quantificationLabel>;
+/** Iterations of a stored quantification (a per-risk analysis; larger runs belong to the CLI). */
+export const QUANTIFICATION_MAX_ITERATIONS = 1_000_000;
+export const QUANTIFICATION_DEFAULT_ITERATIONS = 100_000;
+/** Years simulated for the portfolio of the register. */
+export const PORTFOLIO_ITERATIONS = 100_000;
+const money = z.number().min(0).max(1e15);
+
+export const createQuantificationBody = z
+  .strictObject({
+    label: quantificationLabel,
+    scenario: simulationScenarioSchema,
+    iterations: z
+      .number()
+      .int()
+      .min(1000)
+      .max(QUANTIFICATION_MAX_ITERATIONS)
+      .default(QUANTIFICATION_DEFAULT_ITERATIONS),
+    /**
+     * Same inputs and seed ⇒ the same results. When absent, a proposal reuses the seed of the latest
+     * current quantification (common random numbers make the comparison less noisy); else random.
+     */
+    seed: z.number().int().min(0).max(0xffff_ffff).optional(),
+    /** Annual cost of the proposed controls (running cost plus annualized investment). */
+    controlCost: money.default(0),
+    note: longText(2000).default(''),
+  })
+  .superRefine((body, ctx) => {
+    if (body.label === 'current' && body.controlCost > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['controlCost'],
+        message: 'only a proposed quantification has a control cost',
+      });
+  });
+export type CreateQuantification = z.input<typeof createQuantificationBody>;
+
+export const quantificationSchema = z
+  .object({
+    id: idSchema,
+    riskId: idSchema,
+    label: quantificationLabel,
+    scenario: simulationScenarioSchema,
+    iterations: z.number().int(),
+    seed: z.number().int(),
+    result: scenarioResultSchema,
+    controlCost: z.number(),
+    note: z.string(),
+    createdBy: z.object({ id: idSchema.nullable(), name: z.string() }),
+    createdAt: isoTimeSchema,
+  })
+  .meta({ id: 'RiskQuantification' });
+export type Quantification = z.infer<typeof quantificationSchema>;
+
+/** The statistics compared side by side in a what-if. */
+export const comparedStatistics = ['mean', 'p10', 'p50', 'p90', 'p95', 'p99'] as const;
+
+export const whatIfSchema = z
+  .object({
+    current: quantificationSchema.nullable(),
+    proposed: quantificationSchema.nullable(),
+    /** Present when the risk has both a current and a proposed quantification. */
+    comparison: z
+      .object({
+        /** Mean annual loss (annualized loss expectancy) with the current and the proposed controls. */
+        currentAnnualLoss: z.number(),
+        proposedAnnualLoss: z.number(),
+        /** currentAnnualLoss − proposedAnnualLoss. */
+        riskReduction: z.number(),
+        /** riskReduction / currentAnnualLoss; null when the current loss is zero. */
+        riskReductionShare: z.number().nullable(),
+        controlCost: z.number(),
+        /** riskReduction − controlCost. */
+        netBenefit: z.number(),
+        /** Return on security investment: (riskReduction − controlCost) / controlCost; null when free. */
+        rosi: z.number().nullable(),
+        statistics: z.array(
+          z.object({ statistic: z.enum(comparedStatistics), current: z.number(), proposed: z.number() }),
+        ),
+        probabilityOfLoss: z.object({ current: z.number(), proposed: z.number() }),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'RiskWhatIf' });
+export type WhatIf = z.infer<typeof whatIfSchema>;
+
+export const currencySchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{3}$/, 'a three-letter ISO 4217 code');
+
+/** The organization's loss appetite: the annual loss it is prepared to bear, drawn on the portfolio. */
+export const appetiteSchema = z
+  .object({
+    annualLossAppetite: z.number().nullable(),
+    currency: z.string(),
+    updatedAt: isoTimeSchema.nullable(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'RiskAppetite' });
+export type Appetite = z.infer<typeof appetiteSchema>;
+export const updateAppetiteBody = z.strictObject({
+  annualLossAppetite: z.number().gt(0).max(1e15).nullable(),
+  currency: currencySchema.optional(),
+});
+export type UpdateAppetite = z.infer<typeof updateAppetiteBody>;
+
+export const portfolioQuery = z.object({ siteId: idSchema.optional() });
+export const portfolioSchema = z
+  .object({
+    iterations: z.number().int(),
+    seed: z.number().int(),
+    appetite: appetiteSchema,
+    /** The latest current quantification of every visible open risk, simulated together. */
+    risks: z.array(
+      z.object({
+        riskId: idSchema,
+        reference: z.string(),
+        title: z.string(),
+        quantificationId: idSchema,
+        quantifiedAt: isoTimeSchema,
+        annualLoss: simulationStatsSchema,
+        probabilityOfLoss: z.number(),
+      }),
+    ),
+    /** Visible open risks without a current quantification (not in the total). */
+    unquantified: z.number().int(),
+    /** Null when no risk is quantified yet. */
+    result: portfolioResultSchema.nullable(),
+    /** P(annual loss > appetite), read off the loss exceedance curve; null without both. */
+    probabilityAboveAppetite: z.number().nullable(),
+  })
+  .meta({ id: 'RiskPortfolio' });
+export type Portfolio = z.infer<typeof portfolioSchema>;
+
+/**
+ * Progress of a long run, for callers that ask for `Accept: text/event-stream`: `progress` events
+ * carry this, then one `result` event carries the answer, or one `error` event a problem.
+ */
+export const progressEventSchema = z.object({ fraction: z.number().min(0).max(1) });
+
+/**
+ * P(annual loss > loss) read off a loss exceedance curve: exact at the curve's points (quantiles of
+ * the simulated losses) and, between two points, the value at the lower one — an upper bound that
+ * is off by at most the step between the points (1% of the years with a loss in the body of the
+ * curve). Interpolating instead would invent probability where losses have an atom (a fixed loss).
+ */
+export function exceedanceAt(curve: readonly { loss: number; probability: number }[], loss: number): number {
+  const first = curve[0];
+  if (!first) return 0;
+  if (loss < first.loss) return 1;
+  let previous = first;
+  for (const point of curve.slice(1)) {
+    // Engines pad a curve without losses with (0, 0) points; they are not part of the curve.
+    if (point.loss < previous.loss || loss < point.loss) break;
+    previous = point;
+  }
+  return previous.probability;
+}

@@ -1,4 +1,5 @@
 import type { ServerModule } from '../../platform/http/app.js';
+import { registerQuantificationRoutes } from './quantification/routes.js';
 import { registerRiskJobs } from './register/jobs.js';
 import { registerRiskRegisterRoutes } from './register/routes.js';
 import { registerRiskRoutes } from './routes.js';
@@ -22,6 +23,7 @@ export const riskModule: ServerModule = {
   registerRoutes: (app, ctx) => {
     registerRiskRegisterRoutes(app, ctx);
     registerRiskRoutes(app, ctx);
+    registerQuantificationRoutes(app, ctx);
   },
   registerJobs: registerRiskJobs,
 };

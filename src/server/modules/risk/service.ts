@@ -46,15 +46,20 @@ async function takeTurn(signal: AbortSignal): Promise<() => void> {
 
 /**
  * Runs a validated simulation for an API caller, on worker threads, within the server's limits and
- * one at a time; `signal` aborts it when the client goes away.
+ * one at a time; `signal` aborts it when the client goes away; `onProgress` hears the fraction done.
  */
 export async function simulateForApi(
   request: SimulationRequest,
   signal: AbortSignal,
+  onProgress?: (fraction: number) => void,
 ): Promise<SimulationResult> {
   const release = await takeTurn(signal);
   try {
-    return await simulate(request, { limits: SERVER_SIMULATION_LIMITS, signal });
+    return await simulate(request, {
+      limits: SERVER_SIMULATION_LIMITS,
+      signal,
+      ...(onProgress ? { onProgress } : {}),
+    });
   } finally {
     release();
   }
