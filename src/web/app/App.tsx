@@ -18,6 +18,7 @@ const AccountPage = lazy(() => import('../modules/identity/AccountPage.js'));
 const SitesPage = lazy(() => import('../modules/sites/SitesPage.js'));
 const PeoplePage = lazy(() => import('../modules/people/PeoplePage.js'));
 const AuditPage = lazy(() => import('../modules/audit/AuditPage.js'));
+const RiskRoutes = lazy(() => import('../modules/risk/RiskRoutes.js'));
 const NotFoundPage = lazy(() => import('./NotFoundPage.js'));
 
 function isSessionGone(error: unknown): boolean {
@@ -92,6 +93,7 @@ function AppRoutes() {
               </RequirePermission>
             }
           />
+          <Route path="risk/*" element={<RiskRoutes />} />
           <Route
             path="sites"
             element={

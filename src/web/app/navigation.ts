@@ -1,4 +1,5 @@
 import {
+  IconAlertTriangle,
   IconBuildingSkyscraper,
   IconHome,
   IconListDetails,
@@ -21,6 +22,13 @@ export interface NavEntry {
 /** The left navigation, in order; each entry is shown only to users holding its permission. */
 export const navigation: readonly NavEntry[] = [
   { to: '/', label: 'Overview', icon: IconHome, description: 'Your program at a glance' },
+  {
+    to: '/risk',
+    label: 'Risk',
+    icon: IconAlertTriangle,
+    permission: 'risk:read',
+    description: 'Register, heat map, FAIR quantification',
+  },
   {
     to: '/people',
     label: 'People',

@@ -48,3 +48,10 @@ export function textOn(colour: string): string {
   // Where white and black give the same contrast ratio (WCAG relative luminance).
   return luminance > 0.179 ? '#1a1b1e' : '#fff';
 }
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+/** A day (no time) in the browser's zone, for due and review dates: "12 Mar 2026". */
+export function formatDay(iso: string): string {
+  return dateFormat.format(new Date(iso));
+}

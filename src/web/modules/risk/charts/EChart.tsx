@@ -2,7 +2,7 @@ import { Box, Center, Loader } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import type { ChartOption } from './echarts.js';
 
-type Instance = ReturnType<(typeof import('./echarts.js'))['echarts']['init']>;
+type Instance = ReturnType<Awaited<ReturnType<(typeof import('./echarts.js'))['loadECharts']>>>;
 
 /**
  * An ECharts chart (SVG), loaded on demand so pages without charts never fetch the library. The
@@ -26,16 +26,18 @@ export function EChart({
   useEffect(() => {
     let disposed = false;
     let observer: ResizeObserver | null = null;
-    void import('./echarts.js').then(({ echarts }) => {
-      const element = container.current;
-      if (disposed || !element) return;
-      const instance = echarts.init(element, null, { renderer: 'svg' });
-      instance.setOption(latest.current);
-      chart.current = instance;
-      observer = new ResizeObserver(() => instance.resize());
-      observer.observe(element);
-      setReady(true);
-    });
+    void import('./echarts.js')
+      .then(({ loadECharts }) => loadECharts())
+      .then((init) => {
+        const element = container.current;
+        if (disposed || !element) return;
+        const instance = init(element, null, { renderer: 'svg' });
+        instance.setOption(latest.current);
+        chart.current = instance;
+        observer = new ResizeObserver(() => instance.resize());
+        observer.observe(element);
+        setReady(true);
+      });
     return () => {
       disposed = true;
       observer?.disconnect();

@@ -1,32 +1,24 @@
-// Only the parts of ECharts the risk pages draw, so the chunk stays small; loaded on first chart.
-import { BarChart, LineChart, type BarSeriesOption, type LineSeriesOption } from 'echarts/charts';
-import {
-  GridComponent,
-  LegendComponent,
-  MarkLineComponent,
-  TooltipComponent,
-  type GridComponentOption,
-  type LegendComponentOption,
-  type MarkLineComponentOption,
-  type TooltipComponentOption,
+// ECharts' core and SVG renderer; the chart types and components load beside it as another chunk,
+// so that neither chunk is oversized. Only the parts the risk pages draw are included.
+import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
+import type {
+  GridComponentOption,
+  LegendComponentOption,
+  MarkLineComponentOption,
+  TooltipComponentOption,
 } from 'echarts/components';
-import * as echarts from 'echarts/core';
+import { init, use, type ComposeOption } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 
-echarts.use([
-  BarChart,
-  LineChart,
-  GridComponent,
-  LegendComponent,
-  MarkLineComponent,
-  TooltipComponent,
-  SVGRenderer,
-]);
-
-export { echarts };
+/** ECharts' `init`, with everything the risk charts need registered. */
+export async function loadECharts(): Promise<typeof init> {
+  const { parts } = await import('./echarts-parts.js');
+  use([...parts, SVGRenderer]);
+  return init;
+}
 
 /** The options the risk charts may use. */
-export type ChartOption = echarts.ComposeOption<
+export type ChartOption = ComposeOption<
   | BarSeriesOption
   | LineSeriesOption
   | GridComponentOption
