@@ -71,12 +71,17 @@ function AssessForm({ risk, matrix }: { risk: Risk; matrix: RiskMatrix }) {
             value={kind}
             onChange={(value) => setKind(value === 'inherent' ? 'inherent' : 'residual')}
             data={[
-              { value: 'inherent', label: 'Inherent (no controls)' },
-              { value: 'residual', label: 'Residual (with controls)' },
+              { value: 'inherent', label: 'Inherent' },
+              { value: 'residual', label: 'Residual' },
             ]}
             fullWidth
             aria-label="Rating to record"
           />
+          <Text size="xs" c="dimmed" mt={-6}>
+            {kind === 'inherent'
+              ? 'Inherent: the risk before any control is counted.'
+              : 'Residual: the risk with the controls in place today.'}
+          </Text>
           <Select
             label="Likelihood"
             data={options(matrix.likelihoodLabels)}
@@ -206,14 +211,14 @@ export function AssessmentsTab({ risk, matrix }: { risk: Risk; matrix: RiskMatri
               <Title order={5} mb="xs">
                 History
               </Title>
-              <Table.ScrollContainer minWidth={640}>
+              <Table.ScrollContainer minWidth={760}>
                 <Table>
                   <Table.Thead>
                     <Table.Tr>
                       <Table.Th>When</Table.Th>
                       <Table.Th>Rating</Table.Th>
                       <Table.Th>L × I</Table.Th>
-                      <Table.Th>Score</Table.Th>
+                      <Table.Th w={140}>Score</Table.Th>
                       <Table.Th>Rationale</Table.Th>
                       <Table.Th>By</Table.Th>
                     </Table.Tr>
@@ -230,7 +235,7 @@ export function AssessmentsTab({ risk, matrix }: { risk: Risk; matrix: RiskMatri
                           <Text size="sm">{assessment.kind === 'inherent' ? 'Inherent' : 'Residual'}</Text>
                         </Table.Td>
                         <Table.Td>
-                          <Text size="sm" ff="monospace">
+                          <Text size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
                             {assessment.likelihood} × {assessment.impact}
                           </Text>
                         </Table.Td>
@@ -240,6 +245,8 @@ export function AssessmentsTab({ risk, matrix }: { risk: Risk; matrix: RiskMatri
                             tt="none"
                             styles={{
                               root: {
+                                flexShrink: 0,
+                                overflow: 'visible',
                                 background: colourOf(assessment.level),
                                 color: textOn(colourOf(assessment.level)),
                               },

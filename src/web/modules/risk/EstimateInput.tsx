@@ -54,7 +54,7 @@ export function EstimateInput({
   );
   return (
     <Stack gap={6}>
-      <Group justify="space-between" align="flex-end" wrap="nowrap">
+      <Group justify="space-between" align="flex-end" wrap="wrap" gap="xs">
         <div>
           <Text size="sm" fw={600}>
             {label}

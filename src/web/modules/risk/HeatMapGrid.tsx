@@ -33,14 +33,17 @@ export function HeatMapGrid({
   cells,
   onOpen,
   compact = false,
+  cellHeight: height,
 }: {
   matrix: Pick<RiskMatrix, 'size' | 'likelihoodLabels' | 'impactLabels' | 'appetiteScore'>;
   cells: HeatCell[][];
   onOpen?: (cell: HeatCell) => void;
   compact?: boolean;
+  /** Height of a cell in pixels (by default, by size). */
+  cellHeight?: number;
 }) {
   const size = matrix.size;
-  const cellHeight = compact ? 34 : size === 5 ? 78 : size === 4 ? 92 : 110;
+  const cellHeight = height ?? (compact ? 34 : size === 5 ? 78 : size === 4 ? 92 : 110);
   const rows = Array.from({ length: size }, (_, k) => size - k);
   return (
     <Box
@@ -91,9 +94,11 @@ export function HeatMapGrid({
               >
                 {onOpen ? (
                   <>
-                    <Text fw={700} fz={compact ? 'sm' : 26} lh={1}>
-                      {cell.count === 0 ? '·' : cell.count}
-                    </Text>
+                    {cell.count > 0 ? (
+                      <Text fw={700} fz={compact ? 'sm' : 26} lh={1}>
+                        {cell.count}
+                      </Text>
+                    ) : null}
                     {compact ? null : (
                       <Text fz={10} fw={600} opacity={0.85} mt={4} tt="uppercase">
                         {cell.level} · {cell.score}

@@ -355,9 +355,9 @@ function Summary({ whatIf, currency }: { whatIf: WhatIf; currency: string }) {
     return (
       <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm" data-testid="what-if">
         <Stat
-          label="Expected annual loss"
+          label="Expected loss"
           value={formatMoney(comparison.proposedAnnualLoss, currency)}
-          detail={`from ${formatMoney(comparison.currentAnnualLoss, currency)} today`}
+          detail={`a year, from ${formatMoney(comparison.currentAnnualLoss, currency)} today`}
         />
         <Stat
           label="Risk reduction"
@@ -543,7 +543,7 @@ export function QuantificationTab({ risk }: { risk: Risk }) {
   return (
     <Grid gap="md">
       {can('risk:write') ? (
-        <Grid.Col span={{ base: 12, lg: 4 }}>
+        <Grid.Col span={{ base: 12, lg: 5, xl: 4 }}>
           <QuantifyForm
             key={`${start?.id ?? ''}:${history.data[0]?.id ?? ''}`}
             risk={risk}
@@ -554,7 +554,7 @@ export function QuantificationTab({ risk }: { risk: Risk }) {
           />
         </Grid.Col>
       ) : null}
-      <Grid.Col span={{ base: 12, lg: can('risk:write') ? 8 : 12 }}>
+      <Grid.Col span={can('risk:write') ? { base: 12, lg: 7, xl: 8 } : 12}>
         {columns.length === 0 ? (
           <Paper p="md" radius="md">
             <EmptyList
@@ -570,7 +570,7 @@ export function QuantificationTab({ risk }: { risk: Risk }) {
         ) : (
           <Stack gap="md">
             <Summary whatIf={whatIf.data} currency={currency} />
-            <SimpleGrid cols={{ base: 1, xl: 2 }} spacing="md">
+            <SimpleGrid cols={1} spacing="md">
               <Paper p="md" radius="md">
                 <Title order={6} mb={4}>
                   Loss exceedance
@@ -615,7 +615,7 @@ export function QuantificationTab({ risk }: { risk: Risk }) {
                 </Text>
               ) : null}
             </Group>
-            <Table.ScrollContainer minWidth={760}>
+            <Table.ScrollContainer minWidth={620}>
               <Table>
                 <Table.Thead>
                   <Table.Tr>
@@ -624,8 +624,6 @@ export function QuantificationTab({ risk }: { risk: Risk }) {
                     <Table.Th ta="right">Expected loss</Table.Th>
                     <Table.Th ta="right">95th pct.</Table.Th>
                     <Table.Th ta="right">Control cost</Table.Th>
-                    <Table.Th ta="right">Years</Table.Th>
-                    <Table.Th ta="right">Seed</Table.Th>
                     <Table.Th>By</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
@@ -644,11 +642,10 @@ export function QuantificationTab({ risk }: { risk: Risk }) {
                         <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
                           {formatDateTime(q.createdAt)}
                         </Text>
-                        {q.note ? (
-                          <Text size="xs" c="dimmed" lineClamp={1}>
-                            {q.note}
-                          </Text>
-                        ) : null}
+                        <Text size="xs" c="dimmed" lineClamp={1}>
+                          {q.iterations.toLocaleString()} years · seed {q.seed}
+                          {q.note ? ` · ${q.note}` : ''}
+                        </Text>
                       </Table.Td>
                       <Table.Td>
                         <Badge variant="light" color={q.label === 'current' ? 'blue' : 'teal'} tt="none">
@@ -668,14 +665,6 @@ export function QuantificationTab({ risk }: { risk: Risk }) {
                       <Table.Td ta="right">
                         <Text size="sm" ff="monospace" c={q.label === 'current' ? 'dimmed' : undefined}>
                           {q.label === 'current' ? '—' : formatMoney(q.controlCost, currency)}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Text size="sm">{q.iterations.toLocaleString()}</Text>
-                      </Table.Td>
-                      <Table.Td ta="right">
-                        <Text size="sm" ff="monospace">
-                          {q.seed}
                         </Text>
                       </Table.Td>
                       <Table.Td>

@@ -330,6 +330,7 @@ function MatrixEditor({ matrix, onClose }: { matrix: RiskMatrix | null; onClose:
                 appetiteScore: Number(draft.appetiteScore),
               }}
               cells={preview}
+              cellHeight={48}
             />
           </Paper>
           {issues.length > 0 ? (

@@ -188,6 +188,7 @@ function AddAction({ risk, treatment }: { risk: Risk; treatment: Treatment }) {
           aria-label="Action cost"
           min={0}
           thousandSeparator=","
+          hideControls
           value={cost}
           onChange={setCost}
           w={120}
@@ -303,7 +304,7 @@ function TreatmentCard({ risk, treatment }: { risk: Risk; treatment: Treatment }
 
   return (
     <Paper p="md" radius="md" data-testid="treatment">
-      <Group justify="space-between" align="flex-start" mb="xs">
+      <Group justify="space-between" align="center" mb={4} wrap="nowrap">
         <Group gap="xs">
           <Badge color={strategyColors[treatment.strategy]} variant="filled" tt="none">
             {strategyLabels[treatment.strategy]}
@@ -311,13 +312,6 @@ function TreatmentCard({ risk, treatment }: { risk: Risk; treatment: Treatment }
           <Badge color={treatmentStatusColors[treatment.status]} variant="light" tt="none">
             {treatmentStatusLabels[treatment.status]}
           </Badge>
-          <Text size="xs" c="dimmed">
-            proposed {formatDay(treatment.createdAt)}
-            {treatment.approvedAt
-              ? ` · approved ${formatDay(treatment.approvedAt)} by ${owners.nameOf(treatment.approverId) ?? '—'}`
-              : ''}
-            {treatment.expiresAt ? ` · expires ${formatDay(treatment.expiresAt)}` : ''}
-          </Text>
         </Group>
         <Group gap="xs">
           {treatment.status === 'proposed' && can('risk:approve') ? (
@@ -352,6 +346,13 @@ function TreatmentCard({ risk, treatment }: { risk: Risk; treatment: Treatment }
           ) : null}
         </Group>
       </Group>
+      <Text size="xs" c="dimmed" mb="sm">
+        Proposed {formatDay(treatment.createdAt)}
+        {treatment.approvedAt
+          ? ` · approved ${formatDay(treatment.approvedAt)} by ${owners.nameOf(treatment.approverId) ?? '—'}`
+          : ' · awaiting approval'}
+        {treatment.expiresAt ? ` · expires ${formatDay(treatment.expiresAt)}` : ''}
+      </Text>
       {treatment.description ? (
         <Text size="sm" mb="sm" style={{ whiteSpace: 'pre-wrap' }}>
           {treatment.description}

@@ -14,6 +14,7 @@ export const chartColours = {
 };
 
 const axisText = { color: '#5c5f66', fontSize: 11 };
+const dayFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: '2-digit' });
 const grid = { left: 56, right: 24, top: 36, bottom: 44, containLabel: false };
 
 export interface CurveSeries {
@@ -158,14 +159,22 @@ export function trendOption(assessments: readonly Assessment[], matrix: RiskMatr
   const threshold = (value: number, colour: string, label: string) => ({
     yAxis: value,
     lineStyle: { color: colour, type: 'dashed' as const },
-    label: { formatter: label, color: colour, position: 'insideEndTop' as const, fontSize: 10 },
+    label: { formatter: label, color: colour, position: 'insideStartTop' as const, fontSize: 10 },
   });
   return {
     animation: false,
     grid: { ...grid, left: 36, bottom: 28 },
     legend: { top: 0, right: 0, textStyle: axisText },
     tooltip: { trigger: 'axis' },
-    xAxis: { type: 'time', axisLabel: axisText, splitLine: { show: false } },
+    xAxis: {
+      type: 'time',
+      axisLabel: {
+        ...axisText,
+        hideOverlap: true,
+        formatter: (value: number) => dayFormat.format(new Date(value)),
+      },
+      splitLine: { show: false },
+    },
     yAxis: {
       type: 'value',
       min: 0,
