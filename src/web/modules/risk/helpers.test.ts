@@ -3,6 +3,7 @@ import { parseSimulationRequest, simulate } from '../../../server/modules/risk/i
 import { histogramFromExceedance, histogramUpper } from './charts/histogram.js';
 import { fromDistribution, meanOf, toDistribution } from './estimates.js';
 import { filtersFrom, sameFilters, searchOf } from './filters.js';
+import { fieldOf, toRequest, type QuantifyValues } from './quantifyForm.js';
 import { parseEventStream } from './stream.js';
 
 describe('histogramFromExceedance', () => {
@@ -118,5 +119,70 @@ describe('parseEventStream', () => {
       { event: 'result', data: '{"a":\n1}' },
     ]);
     expect(rest).toBe('event: prog');
+  });
+});
+
+describe('the quantification form', () => {
+  const base: QuantifyValues = {
+    label: 'current',
+    frequency: { shape: 'pert', min: 0.5, mode: 2, max: 6 },
+    magnitude: { shape: 'lognormal', min: 1000, mode: '', max: 100_000 },
+    withSecondary: false,
+    secondaryProbability: { shape: 'pert', min: '', mode: '', max: '' },
+    secondaryMagnitude: { shape: 'lognormal', min: '', mode: '', max: '' },
+    iterations: '100000',
+    seed: '',
+    controlCost: 5000,
+    note: '',
+  };
+
+  it('builds the request of the contract (no control cost on the current state)', () => {
+    const { body, errors } = toRequest(base);
+    expect(errors).toBeNull();
+    expect(body).toEqual({
+      label: 'current',
+      scenario: {
+        frequency: { type: 'pert', min: 0.5, mode: 2, max: 6, lambda: 4 },
+        magnitude: { type: 'lognormal', low: 1000, high: 100_000 },
+      },
+      iterations: 100_000,
+      controlCost: 0,
+      note: '',
+    });
+    const proposed = toRequest({
+      ...base,
+      label: 'proposed',
+      seed: 42,
+      withSecondary: true,
+      secondaryProbability: { shape: 'pert', min: 5, mode: 10, max: 30 },
+      secondaryMagnitude: { shape: 'lognormal', min: 10_000, mode: '', max: 1e6 },
+    });
+    expect(proposed.body).toMatchObject({
+      label: 'proposed',
+      seed: 42,
+      controlCost: 5000,
+      scenario: { secondary: { probability: { type: 'pert', min: 0.05, mode: 0.1, max: 0.3 } } },
+    });
+  });
+
+  it('puts missing numbers and the contract’s objections on the right field, in plain words', () => {
+    const missing = toRequest({ ...base, frequency: { shape: 'pert', min: 1, mode: '', max: 3 } });
+    expect(missing.errors).toEqual({ frequency: 'Enter minimum, most likely and maximum' });
+    const disordered = toRequest({ ...base, frequency: { shape: 'pert', min: 5, mode: 2, max: 6 } });
+    expect(disordered.errors).toEqual({
+      frequency: 'The most likely value must lie between the minimum and the maximum',
+    });
+    const interval = toRequest({ ...base, magnitude: { shape: 'lognormal', min: 5000, mode: '', max: 100 } });
+    expect(interval.errors).toEqual({ magnitude: 'The low end must be below the high end' });
+    const percent = toRequest({
+      ...base,
+      withSecondary: true,
+      secondaryProbability: { shape: 'pert', min: 50, mode: 90, max: 150 },
+      secondaryMagnitude: { shape: 'pert', min: 1, mode: 2, max: 3 },
+    });
+    expect(percent.errors).toEqual({ secondaryProbability: 'Percentages lie between 0 and 100' });
+    expect(fieldOf(['body', 'scenario', 'secondary', 'magnitude'])).toBe('secondaryMagnitude');
+    expect(fieldOf(['body', 'controlCost'])).toBe('controlCost');
+    expect(fieldOf(['body'])).toBe('form');
   });
 });
