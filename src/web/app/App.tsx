@@ -93,7 +93,14 @@ function AppRoutes() {
               </RequirePermission>
             }
           />
-          <Route path="risk/*" element={<RiskRoutes />} />
+          <Route
+            path="risk/*"
+            element={
+              <RequirePermission permission="risk:read">
+                <RiskRoutes />
+              </RequirePermission>
+            }
+          />
           <Route
             path="sites"
             element={

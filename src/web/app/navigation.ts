@@ -27,7 +27,7 @@ export const navigation: readonly NavEntry[] = [
     label: 'Risk',
     icon: IconAlertTriangle,
     permission: 'risk:read',
-    description: 'Register, heat map, FAIR quantification',
+    description: 'The risk register, heat map and FAIR quantification',
   },
   {
     to: '/people',

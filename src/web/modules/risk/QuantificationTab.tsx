@@ -404,6 +404,22 @@ function Summary({ whatIf, currency }: { whatIf: WhatIf; currency: string }) {
   );
 }
 
+/** A change of loss: lower is better (green), higher worse (red), none shown as a dash. */
+function Change({ value, currency }: { value: number; currency: string }) {
+  if (value === 0)
+    return (
+      <Text size="sm" c="dimmed">
+        —
+      </Text>
+    );
+  return (
+    <Text size="sm" ff="monospace" c={value < 0 ? 'teal.8' : 'red.8'}>
+      {value > 0 ? '+' : ''}
+      {formatMoney(value, currency)}
+    </Text>
+  );
+}
+
 const statRows = [
   { key: 'mean', label: 'Expected (mean)' },
   { key: 'p10', label: '10th percentile' },
@@ -444,18 +460,10 @@ function StatsTable({ columns, currency }: { columns: Quantification[]; currency
             ))}
             {first && second ? (
               <Table.Td ta="right">
-                <Text
-                  size="sm"
-                  ff="monospace"
-                  c={
-                    second.result.annualLoss[row.key] <= first.result.annualLoss[row.key] ? 'teal.8' : 'red.8'
-                  }
-                >
-                  {formatMoney(
-                    second.result.annualLoss[row.key] - first.result.annualLoss[row.key],
-                    currency,
-                  )}
-                </Text>
+                <Change
+                  value={second.result.annualLoss[row.key] - first.result.annualLoss[row.key]}
+                  currency={currency}
+                />
               </Table.Td>
             ) : null}
           </Table.Tr>
