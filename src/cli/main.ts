@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';
 import { ConfigError } from '../server/platform/config.js';
 import { AppError } from '../server/platform/errors.js';
+import { registerBackupCommands } from './commands/backup.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerPlatformCommands } from './commands/platform.js';
 import { registerServeCommand } from './commands/serve.js';
 import { UsageError } from './errors.js';
@@ -17,6 +19,8 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (message, write) => write(`${message.trim().split('\n')[0] ?? ''}\n`) });
   registerServeCommand(program);
   registerPlatformCommands(program);
+  registerBackupCommands(program);
+  registerDemoCommand(program);
   return program;
 }
 
