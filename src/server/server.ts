@@ -36,7 +36,15 @@ export async function createServer(
     app,
     catalog,
     close: async () => {
-      await app.close();
+      const closing = app.close();
+      // Requests in flight finish on keep-alive connections, which would then sit idle until their
+      // keep-alive timeout and hold the process open; close each as soon as its work is done.
+      const reaper = setInterval(() => app.server.closeIdleConnections(), 25);
+      try {
+        await closing;
+      } finally {
+        clearInterval(reaper);
+      }
       await database.close();
     },
   };

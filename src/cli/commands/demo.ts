@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { allSiteRoles } from '../../contracts/access.js';
 import { generateDemoPassword, loadDemo } from '../../server/platform/demo/index.js';
 import { UsageError } from '../errors.js';
 import { cliActor, readStdin, withContext } from '../runtime.js';
@@ -32,7 +33,7 @@ export function registerDemoCommand(program: Command): void {
         console.log(`\nSign in at ${url}/login as any of:`);
         for (const account of summary.accounts) {
           console.log(
-            `  ${account.role.padEnd(12)} ${account.email.padEnd(width)}  ${account.siteCodes.join(', ')}`,
+            `  ${account.role.padEnd(12)} ${account.email.padEnd(width)}  ${allSiteRoles.includes(account.role) ? 'all sites' : account.siteCodes.join(', ')}`,
           );
         }
         console.log(

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import { sql, type QueryResult, type RawBuilder } from 'kysely';
 import * as tar from 'tar';
 import type { Config } from '../config.js';
@@ -141,6 +142,9 @@ export async function createBackup(
           rows += batch.length;
           done += batch.length;
           options.onProgress?.({ phase: 'tables', table: name, done, total });
+          // Let other work of this process run between batches (SQLite reads are synchronous):
+          // a backup started inside a running server must not stall its requests.
+          await setImmediate();
         }
         members.push({ path: file, ...(await writer.close()) });
         tables.push({ name, file, columns: info.columns, rows });
