@@ -91,7 +91,7 @@ describe.each(dialects)('sample organization (%s)', (dialect) => {
     );
     expect(seen.json.items.length).toBeGreaterThan(0);
     for (const person of seen.json.items)
-      expect(officerSites.has(siteIdToCode.get(person.siteId))).toBe(true);
+      expect(officerSites.has(siteIdToCode.get(person.siteId) ?? '')).toBe(true);
     expect((await session('manager')).headers.cookie).toContain('=');
   });
 
