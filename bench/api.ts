@@ -132,6 +132,23 @@ async function seed(env: Record<string, string>): Promise<string[]> {
   }
 }
 
+/**
+ * CPU time (user + system, ms) a process has used, from /proc (Linux; USER_HZ is 100 there), or
+ * null elsewhere. Per request it is a figure that other load on the machine barely skews.
+ */
+function cpuMs(pid: number | undefined): number | null {
+  try {
+    const fields =
+      fs
+        .readFileSync(`/proc/${String(pid)}/stat`, 'utf8')
+        .split(') ')[1]
+        ?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 async function cli(args: string[], env: Record<string, string>): Promise<string> {
   const result = await runCli(args, { env });
   if (result.code !== 0) throw new Error(`vigil ${args.join(' ')} failed: ${result.stderr}`);
@@ -229,6 +246,8 @@ async function main(): Promise<void> {
     const results = [];
     for (const scenario of scenarios) {
       log(`${scenario.name}: ${DURATION} s, ${CONNECTIONS} connections`);
+      const cpuBefore = cpuMs(server.child.pid);
+      const loadBefore = os.loadavg()[0] ?? 0;
       const result = await load({
         url: `${server.url}${scenario.path}`,
         headers: auth(scenario.token),
@@ -239,6 +258,14 @@ async function main(): Promise<void> {
         name: scenario.name,
         path: scenario.path.replace(/cursor=[^&]+/, 'cursor=…'),
         ...result,
+        serverCpuMsPerRequest: (() => {
+          const after = cpuMs(server.child.pid);
+          return cpuBefore === null || after === null
+            ? null
+            : Math.round(((after - cpuBefore) / Math.max(1, result.requests)) * 1000) / 1000;
+        })(),
+        // Other processes competing for the cores make requests/s and latency worse; say so.
+        loadAverage1m: [Math.round(loadBefore * 100) / 100, Math.round((os.loadavg()[0] ?? 0) * 100) / 100],
         meetsTarget:
           result.requestsPerSecond >= TARGET.requestsPerSecond &&
           (result.latencyMs.p99 ?? Infinity) < TARGET.p99Ms &&
