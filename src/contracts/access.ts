@@ -27,6 +27,10 @@ export const permissions = [
   'tokens:manage',
   'jobs:manage',
   'webhooks:manage',
+  'risk:read',
+  'risk:write',
+  'risk:approve',
+  'risk:configure',
 ] as const;
 export const permissionSchema = z.enum(permissions);
 export type Permission = z.infer<typeof permissionSchema>;
@@ -37,12 +41,12 @@ export type Permission = z.infer<typeof permissionSchema>;
  */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   admin: permissions,
-  manager: ['sites:read', 'people:read', 'people:write', 'people:pii'],
-  investigator: ['sites:read', 'people:read', 'people:pii'],
+  manager: ['sites:read', 'people:read', 'people:write', 'people:pii', 'risk:read', 'risk:write'],
+  investigator: ['sites:read', 'people:read', 'people:pii', 'risk:read'],
   operator: ['sites:read', 'people:read'],
   officer: ['sites:read', 'people:read'],
   hr: ['sites:read', 'people:read', 'people:write', 'people:pii'],
-  auditor: ['users:read', 'sites:read', 'people:read', 'audit:read'],
+  auditor: ['users:read', 'sites:read', 'people:read', 'audit:read', 'risk:read'],
   employee: ['sites:read'],
 };
 

@@ -2,6 +2,7 @@ import type { Config } from './platform/config.js';
 import type { AppContext } from './platform/context.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
+import { createAppContext } from './bootstrap.js';
 import { buildApp, type ZodApp, type CatalogRoute } from './platform/http/app.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { modules } from './modules/index.js';
@@ -10,7 +11,7 @@ export interface Server {
   ctx: AppContext;
   app: ZodApp;
   catalog: CatalogRoute[];
-  /** Stops accepting requests, lets in-flight ones finish, then closes the database. */
+  /** Stops accepting requests and jobs, lets in-flight ones finish, then closes the database. */
   close(): Promise<void>;
 }
 
@@ -21,22 +22,15 @@ export async function createServer(
 ): Promise<Server> {
   const database = openDatabase(config);
   await migrateToLatest(database);
-  const ctx: AppContext = {
-    config,
-    database,
-    logger,
-    sessionPolicy: {
-      idleMinutes: config.VIGIL_SESSION_IDLE_MINUTES,
-      absoluteHours: config.VIGIL_SESSION_ABSOLUTE_HOURS,
-    },
-  };
+  const ctx = createAppContext(config, database, logger);
   const { app, catalog } = await buildApp(ctx, modules);
   return {
     ctx,
     app,
     catalog,
     close: async () => {
-      const closing = app.close();
+      // Drain: running jobs finish (or give up their lock) while in-flight requests complete.
+      const closing = Promise.all([ctx.jobs.stop(), app.close()]);
       // Requests in flight finish on keep-alive connections, which would then sit idle until their
       // keep-alive timeout and hold the process open; close each as soon as its work is done.
       const reaper = setInterval(() => app.server.closeIdleConnections(), 25);
@@ -45,6 +39,7 @@ export async function createServer(
       } finally {
         clearInterval(reaper);
       }
+      ctx.notifier.close();
       await database.close();
     },
   };

@@ -2,6 +2,8 @@ import type { Config } from './config.js';
 import type { DatabaseHandle, Tx } from './db/database.js';
 import type { Logger } from './logger.js';
 import type { SessionPolicy } from './auth/sessions.js';
+import type { JobQueue } from './jobs/queue.js';
+import type { Notifier } from './notifications/notifier.js';
 import { appendAudit, type AuditContext, type AuditInput } from './audit/chain.js';
 
 /** What every module is given: configuration, the database, the logger and platform services. */
@@ -10,6 +12,10 @@ export interface AppContext {
   database: DatabaseHandle;
   logger: Logger;
   sessionPolicy: SessionPolicy;
+  /** The durable job queue and scheduler (enqueue inside your transaction). */
+  jobs: JobQueue;
+  /** In-app, mail and webhook notifications (notify inside your transaction). */
+  notifier: Notifier;
 }
 
 /** Records an audit entry inside the current transaction. */

@@ -7,6 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../audit/chain.js';
 import { loadConfig, type Config } from '../config.js';
 import { openDatabase } from '../db/database.js';
+import { createLogger } from '../logger.js';
+import { prepareFirstRunSetup } from '../../modules/identity/index.js';
+import { createServer } from '../../server.js';
 import {
   call,
   dialects,
@@ -220,8 +223,13 @@ describe.each(dialects)('backup and restore (%s)', (dialect) => {
     expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600');
     expect(summary.blobs).toBe(1);
 
+    // The target was started once and never used: migrated, seeded by migrations, a setup token
+    // waiting. Nothing of record, so the restore takes it and the archive's rows replace those.
     const target = await emptyTarget(dialect);
     cleanups.push(target.cleanup);
+    const started = await createServer(target.config, createLogger('silent'));
+    expect(await prepareFirstRunSetup(started.ctx)).not.toBeNull();
+    await started.close();
     // Small batches: the forward manager reference crosses INSERT statements.
     await restoreBackup(target.config, file, { batchSize: 4 });
     expect(await tableRows(target.config)).toEqual(await tableRows(t.config));

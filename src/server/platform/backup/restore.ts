@@ -34,9 +34,18 @@ export interface RestoreSummary {
 // Both drivers bind at least 32,766 parameters per statement (SQLite ≥ 3.32; PostgreSQL 65,535).
 const MAX_PARAMETERS = 30_000;
 
-/** Refuses unless every application table is empty and the blob folder holds no file. */
+/**
+ * Tables that hold something of record once anyone has used the installation. Every write of
+ * record is audited and the first act is creating a user, so with both empty nothing would be
+ * lost — while rows that migrations seed (a default risk matrix) or a started server leaves
+ * (a setup token, schedules) are replaced by the archive's own.
+ */
+const RECORD_TABLES = ['audit_log', 'users'] as const;
+
+/** Refuses unless the target holds no records and no blobs. */
 async function assertEmptyTarget(handle: DatabaseHandle, config: Config): Promise<void> {
-  for (const table of await listTables(handle.db, handle.dialect)) {
+  const present = new Set(await listTables(handle.db, handle.dialect));
+  for (const table of RECORD_TABLES.filter((name) => present.has(name))) {
     const row = await sql`select 1 from ${sql.table(table)} limit 1`.execute(handle.db);
     if (row.rows.length > 0) {
       throw new BackupRefusal(
@@ -302,6 +311,10 @@ export async function restoreBackup(
             ? sql`pragma defer_foreign_keys = on`
             : sql`set constraints all deferred`
         ).execute(tx);
+        // Seeded and leftover rows give way to the archive's (dependents first).
+        for (const name of [...order].reverse()) {
+          if (name !== 'audit_log') await sql`delete from ${sql.table(name)}`.execute(tx);
+        }
         for (const name of order) {
           const table = byName.get(name);
           const info = infos.get(name);
