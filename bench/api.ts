@@ -159,6 +159,7 @@ interface Scenario {
   name: string;
   path: string;
   token: string;
+  calibration?: boolean;
 }
 
 async function main(): Promise<void> {
@@ -234,6 +235,13 @@ async function main(): Promise<void> {
         path: '/api/v1/people?limit=50',
         token: managerToken,
       },
+      {
+        // Not a target: the cost of the HTTP stack alone on this machine, to read the others by.
+        name: 'calibration: GET /healthz (no auth, no database)',
+        path: '/healthz',
+        token: adminToken,
+        calibration: true,
+      },
     ];
 
     log('warming up');
@@ -266,11 +274,12 @@ async function main(): Promise<void> {
         })(),
         // Other processes competing for the cores make requests/s and latency worse; say so.
         loadAverage1m: [Math.round(loadBefore * 100) / 100, Math.round((os.loadavg()[0] ?? 0) * 100) / 100],
-        meetsTarget:
-          result.requestsPerSecond >= TARGET.requestsPerSecond &&
-          (result.latencyMs.p99 ?? Infinity) < TARGET.p99Ms &&
-          result.errors === 0 &&
-          result.non2xx === 0,
+        meetsTarget: scenario.calibration
+          ? null
+          : result.requestsPerSecond >= TARGET.requestsPerSecond &&
+            (result.latencyMs.p99 ?? Infinity) < TARGET.p99Ms &&
+            result.errors === 0 &&
+            result.non2xx === 0,
       });
     }
     process.stdout.write(
