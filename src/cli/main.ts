@@ -6,6 +6,7 @@ import { AppError } from '../server/platform/errors.js';
 import { registerBackupCommands } from './commands/backup.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerPlatformCommands } from './commands/platform.js';
+import { registerRiskCommands } from './commands/risk.js';
 import { registerServeCommand } from './commands/serve.js';
 import { UsageError } from './errors.js';
 
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerPlatformCommands(program);
   registerBackupCommands(program);
   registerDemoCommand(program);
+  registerRiskCommands(program);
   return program;
 }
 

@@ -29,6 +29,7 @@ export const permissions = [
   'webhooks:manage',
   'risk:read',
   'risk:write',
+  'risk:simulate',
   'risk:approve',
   'risk:configure',
 ] as const;
@@ -41,12 +42,20 @@ export type Permission = z.infer<typeof permissionSchema>;
  */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   admin: permissions,
-  manager: ['sites:read', 'people:read', 'people:write', 'people:pii', 'risk:read', 'risk:write'],
-  investigator: ['sites:read', 'people:read', 'people:pii', 'risk:read'],
+  manager: [
+    'sites:read',
+    'people:read',
+    'people:write',
+    'people:pii',
+    'risk:read',
+    'risk:write',
+    'risk:simulate',
+  ],
+  investigator: ['sites:read', 'people:read', 'people:pii', 'risk:read', 'risk:simulate'],
   operator: ['sites:read', 'people:read'],
   officer: ['sites:read', 'people:read'],
   hr: ['sites:read', 'people:read', 'people:write', 'people:pii'],
-  auditor: ['users:read', 'sites:read', 'people:read', 'audit:read', 'risk:read'],
+  auditor: ['users:read', 'sites:read', 'people:read', 'audit:read', 'risk:read', 'risk:simulate'],
   employee: ['sites:read'],
 };
 

@@ -4,7 +4,7 @@ import { auditModule } from './audit/index.js';
 import { identityModule } from './identity/index.js';
 import { notificationsModule } from './notifications/index.js';
 import { peopleModule } from './people/index.js';
-import { riskRegisterModule } from './risk/register/index.js';
+import { riskModule } from './risk/index.js';
 import { sitesModule } from './sites/index.js';
 
 /** Every feature module of the server, in registration order. */
@@ -13,7 +13,7 @@ export const modules: readonly ServerModule[] = [
   sitesModule,
   peopleModule,
   auditModule,
-  riskRegisterModule,
+  riskModule,
   jobsModule,
   notificationsModule,
 ];
