@@ -27,6 +27,12 @@ export const permissions = [
   'tokens:manage',
   'jobs:manage',
   'webhooks:manage',
+  'devices:read',
+  'devices:write',
+  'alarms:read',
+  'alarms:handle',
+  'alarms:configure',
+  'ingest',
 ] as const;
 export const permissionSchema = z.enum(permissions);
 export type Permission = z.infer<typeof permissionSchema>;
@@ -37,12 +43,23 @@ export type Permission = z.infer<typeof permissionSchema>;
  */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   admin: permissions,
-  manager: ['sites:read', 'people:read', 'people:write', 'people:pii'],
+  manager: [
+    'sites:read',
+    'people:read',
+    'people:write',
+    'people:pii',
+    'devices:read',
+    'devices:write',
+    'alarms:read',
+    'alarms:handle',
+    'alarms:configure',
+    'ingest',
+  ],
   investigator: ['sites:read', 'people:read', 'people:pii'],
-  operator: ['sites:read', 'people:read'],
-  officer: ['sites:read', 'people:read'],
+  operator: ['sites:read', 'people:read', 'devices:read', 'alarms:read', 'alarms:handle'],
+  officer: ['sites:read', 'people:read', 'devices:read', 'alarms:read'],
   hr: ['sites:read', 'people:read', 'people:write', 'people:pii'],
-  auditor: ['users:read', 'sites:read', 'people:read', 'audit:read'],
+  auditor: ['users:read', 'sites:read', 'people:read', 'audit:read', 'devices:read', 'alarms:read'],
   employee: ['sites:read'],
 };
 

@@ -252,6 +252,7 @@ export const periodQuery = z
     from: isoTimeSchema.optional(),
     to: isoTimeSchema.optional(),
     siteId: idSchema.optional(),
+    deviceId: idSchema.optional(),
   })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
     message: 'from must be before to',

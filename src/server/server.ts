@@ -1,4 +1,5 @@
 import type { Config } from './platform/config.js';
+import { createEventBus } from './platform/bus/index.js';
 import type { AppContext } from './platform/context.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
@@ -21,6 +22,7 @@ export async function createServer(
 ): Promise<Server> {
   const database = openDatabase(config);
   await migrateToLatest(database);
+  const bus = await createEventBus(config, logger);
   const ctx: AppContext = {
     config,
     database,
@@ -29,6 +31,7 @@ export async function createServer(
       idleMinutes: config.VIGIL_SESSION_IDLE_MINUTES,
       absoluteHours: config.VIGIL_SESSION_ABSOLUTE_HOURS,
     },
+    bus,
   };
   const { app, catalog } = await buildApp(ctx, modules);
   return {
@@ -37,6 +40,7 @@ export async function createServer(
     catalog,
     close: async () => {
       await app.close();
+      await bus.close();
       await database.close();
     },
   };

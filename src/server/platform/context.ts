@@ -3,6 +3,7 @@ import type { DatabaseHandle, Tx } from './db/database.js';
 import type { Logger } from './logger.js';
 import type { SessionPolicy } from './auth/sessions.js';
 import { appendAudit, type AuditContext, type AuditInput } from './audit/chain.js';
+import type { EventBus } from './bus/bus.js';
 
 /** What every module is given: configuration, the database, the logger and platform services. */
 export interface AppContext {
@@ -10,6 +11,21 @@ export interface AppContext {
   database: DatabaseHandle;
   logger: Logger;
   sessionPolicy: SessionPolicy;
+  /** Real-time fan-out between nodes (live alarm streams); absent in one-shot CLI commands. */
+  bus?: EventBus;
+  /** Delivers a notification to users, when the notification service is wired in. */
+  notify?: (request: NotificationRequest) => Promise<void>;
+}
+
+/** A notification for some users (in-app, mail, webhooks as they prefer). */
+export interface NotificationRequest {
+  userIds: readonly string[];
+  category: string;
+  severity: 'info' | 'warning' | 'critical';
+  title: string;
+  body: string;
+  link?: string;
+  siteId?: string | null;
 }
 
 /** Records an audit entry inside the current transaction. */

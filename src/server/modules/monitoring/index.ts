@@ -1,0 +1,83 @@
+import type { AppContext } from '../../platform/context.js';
+import type { ServerModule, ZodApp } from '../../platform/http/app.js';
+import { registerAlarmRoutes } from './alarms.routes.js';
+import { escalateAlarms } from './alarms.service.js';
+import { registerConfigRoutes } from './config.routes.js';
+import { registerDeviceRoutes } from './devices.routes.js';
+import { registerIngestRoutes } from './ingest.routes.js';
+import { startMqttIngest, type MqttIngest } from './mqtt.js';
+import { registerAlarmStream } from './stream.js';
+import { checkSupervision } from './supervision.js';
+import './tables.js';
+
+export { ingestEvents, type IngestOptions } from './ingest.js';
+export { checkSupervision } from './supervision.js';
+export { escalateAlarms, ACKNOWLEDGE_DEADLINES } from './alarms.service.js';
+export { dc09KeyFor } from './devices.service.js';
+export { ALARM_SUBJECT } from './live.js';
+
+/**
+ * Periodic work of the monitoring module, for the job scheduler: run each on every node every
+ * `intervalSeconds`; both are safe to run concurrently on several nodes (idempotent event ids,
+ * versioned updates).
+ */
+export const monitoringJobs: readonly {
+  name: string;
+  intervalSeconds: number;
+  run: (ctx: AppContext, now: Date) => Promise<unknown>;
+}[] = [
+  { name: 'monitoring.supervision', intervalSeconds: 10, run: checkSupervision },
+  { name: 'monitoring.escalation', intervalSeconds: 10, run: escalateAlarms },
+];
+
+const runtimes = new WeakMap<AppContext, { mqtt: MqttIngest | null }>();
+
+/** The MQTT connection of a running server (tests await its `ready`). */
+export function mqttIngestOf(ctx: AppContext): MqttIngest | null {
+  return runtimes.get(ctx)?.mqtt ?? null;
+}
+
+function registerBackground(app: ZodApp, ctx: AppContext): void {
+  const runtime: { mqtt: MqttIngest | null } = { mqtt: null };
+  runtimes.set(ctx, runtime);
+  const timers: NodeJS.Timeout[] = [];
+  app.addHook('onReady', async () => {
+    const url = ctx.config.VIGIL_MQTT_URL;
+    if (url) {
+      runtime.mqtt = startMqttIngest(ctx, url);
+      // Not awaited: a broker that is down must not keep Vigil from starting; mqtt.js retries.
+      runtime.mqtt.ready.catch((error: unknown) =>
+        ctx.logger.error({ err: error }, 'MQTT ingestion is not connected'),
+      );
+    }
+    if (ctx.config.VIGIL_JOBS === 'on') {
+      // Until the platform scheduler runs monitoringJobs, run them here on a plain timer.
+      for (const job of monitoringJobs) {
+        const timer = setInterval(() => {
+          job
+            .run(ctx, new Date())
+            .catch((error: unknown) => ctx.logger.error({ err: error, job: job.name }, 'job failed'));
+        }, job.intervalSeconds * 1000);
+        timer.unref();
+        timers.push(timer);
+      }
+    }
+    await Promise.resolve();
+  });
+  app.addHook('onClose', async () => {
+    for (const timer of timers) clearInterval(timer);
+    await runtime.mqtt?.close();
+  });
+}
+
+export const monitoringModule: ServerModule = {
+  name: 'monitoring',
+  registerRoutes(app, ctx) {
+    registerDeviceRoutes(app, ctx);
+    registerAlarmStream(app, ctx);
+    registerAlarmRoutes(app, ctx);
+    registerConfigRoutes(app, ctx);
+    registerIngestRoutes(app, ctx);
+    registerBackground(app, ctx);
+  },
+};
