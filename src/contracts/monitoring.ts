@@ -427,7 +427,7 @@ export const alarmListQuery = listQuery.extend({
 });
 export type AlarmListQuery = z.infer<typeof alarmListQuery>;
 
-export const claimBody = z.object({ force: z.boolean().optional() }).optional();
+export const claimBody = z.object({ force: z.boolean().optional() }).nullish();
 
 export const completeStepBody = z.object({ note: z.string().trim().min(1).max(5000) });
 export const stepParams = z.object({ id: idSchema, index: z.coerce.number().int().min(0).max(99) });

@@ -61,7 +61,7 @@ describe.each(dialects)('ingestion pipeline (%s)', (dialect) => {
     expect(await eventsOf(device.id)).toHaveLength(3);
     const retry = await sendEvents(t, adminToken, events);
     expect(retry.json).toEqual({ accepted: 0, duplicates: 3 });
-    const overlap = await sendEvents(t, adminToken, [events[0], httpEvent(device, { type: 'test' })]);
+    const overlap = await sendEvents(t, adminToken, [events[0]!, httpEvent(device, { type: 'test' })]);
     expect(overlap.json).toEqual({ accepted: 1, duplicates: 1 });
     const twice = httpEvent(device, { type: 'test' });
     expect((await sendEvents(t, adminToken, [twice, twice])).json).toEqual({ accepted: 1, duplicates: 1 });

@@ -12,9 +12,10 @@ import { mapMqttMessage, ZigbeeTracker, type MqttTopics } from './mqtt-mapping.j
  *
  * Subscriptions are shared (`$share/vigil/…`): with several app nodes each message is handled by
  * one of them. QoS 1 messages are acknowledged to the broker only after their events are
- * committed (mqtt.js `customHandleAcks`), which also means one node handles QoS 1 messages one at
- * a time; QoS 0 messages (Zigbee2MQTT's default) are at most once by definition and go through the
- * pipeline's group commit.
+ * committed, which also means one node handles QoS 1 messages one at a time; QoS 0 messages
+ * (Zigbee2MQTT's default) are at most once by definition and go through the pipeline's group
+ * commit without holding up the connection. The session is clean: a broker does not keep
+ * messages for Vigil while it is down.
  */
 
 export interface MqttIngest {
@@ -68,21 +69,15 @@ export function startMqttIngest(ctx: AppContext, url: string): MqttIngest {
     clean: true,
     reconnectPeriod: 2000,
     connectTimeout: 10_000,
-    customHandleAcks: (topic, message, _packet, done) => {
-      handle(topic, message).then(
-        () => done(0),
-        (error: unknown) => {
-          failed(topic)(error);
-          // The broker would not redeliver to a clean session anyway; acknowledge and keep going.
-          done(0);
-        },
-      );
-    },
   });
-  client.on('message', (topic, message, packet) => {
-    // QoS 1 and 2 were handled (and acknowledged) by customHandleAcks.
-    if (packet.qos === 0) handle(topic, message).catch(failed(topic));
-  });
+  // mqtt.js sends a QoS 1/2 acknowledgement only once handleMessage calls back: call back after
+  // the commit. QoS 0 has no acknowledgement to hold, so it goes straight to the group commit.
+  client.handleMessage = (packet, callback) => {
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    const work = handle(packet.topic, payload).catch(failed(packet.topic));
+    if (packet.qos === 0) callback();
+    else void work.then(() => callback());
+  };
   client.on('error', (error) => log.warn({ err: error }, 'MQTT error'));
   client.on('offline', () => log.warn('MQTT broker unreachable; reconnecting'));
 
