@@ -3,6 +3,7 @@ import type { CreateDevice, Device } from '../../contracts/monitoring.js';
 import type { Site } from '../../contracts/sites.js';
 import { principalFor } from '../platform/access/principal.js';
 import { createDevice } from '../modules/monitoring/devices.service.js';
+import type { Server } from '../server.js';
 import { call, type Credentials, type TestEnv } from './harness.js';
 
 const system = { actor: { type: 'system' as const, id: null, label: 'test' }, requestId: null };
@@ -21,8 +22,8 @@ export const tag = () => randomBytes(5).toString('hex');
 
 /** Factory: a device at a site, with overrides. */
 export async function makeDevice(
-  t: TestEnv,
-  site: Site,
+  t: { server: Pick<Server, 'ctx'> },
+  site: Pick<Site, 'id'>,
   overrides: Partial<CreateDevice> = {},
 ): Promise<Device> {
   return createDevice(t.server.ctx, system, admin, {
