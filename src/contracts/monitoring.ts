@@ -347,6 +347,9 @@ export const eventSchema = z
 export type MonitoringEvent = z.infer<typeof eventSchema>;
 
 export const eventListQuery = listQuery.extend({
+  /** The window to read (default: the last 7 days); events are stored in time order. */
+  from: isoTimeSchema.optional(),
+  to: isoTimeSchema.optional(),
   siteId: idSchema.optional(),
   deviceId: idSchema.optional(),
   type: eventTypeSchema.optional(),

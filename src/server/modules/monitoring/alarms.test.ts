@@ -83,7 +83,7 @@ describe.each(dialects)('alarm desk (%s)', (dialect) => {
       .select(['source_event_id', 'outcome'])
       .where('device_id', '=', camera.id)
       .execute();
-    const outcome = Object.fromEntries(events.map((e) => [e.source_event_id.split(':').pop(), e.outcome]));
+    const outcome = Object.fromEntries(events.map((e) => [e.source_event_id.split('@')[0], e.outcome]));
     expect(outcome).toEqual({ night: 'alarm', day: 'log' });
     const alarms = await db()
       .selectFrom('monitoring_alarms')

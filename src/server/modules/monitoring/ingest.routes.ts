@@ -12,11 +12,15 @@ import { ingestEvents } from './ingest.js';
 // A batch of 10,000 events of a few hundred bytes each: more than the default body limit.
 const INGEST_BODY_LIMIT = 16 * 1_048_576;
 
-/** An HTTP event as the pipeline takes it; its id is scoped by device so two senders cannot collide. */
+/**
+ * An HTTP event as the pipeline takes it. Its id is scoped by device (`id@device`) so two senders
+ * numbering their events alike cannot collide; the sender's id comes first so sequential ids keep
+ * the idempotency index appending rather than scattering.
+ */
 export function fromHttpEvent(event: HttpEvent, receivedAt: string): IngestEventInput {
   return {
     source: 'http',
-    sourceEventId: `${event.externalId ?? `device:${event.deviceId ?? ''}`}:${event.id}`,
+    sourceEventId: `${event.id}@${event.externalId ?? `device:${event.deviceId ?? ''}`}`,
     deviceId: event.deviceId ?? null,
     externalId: event.externalId ?? null,
     type: event.type,

@@ -176,7 +176,7 @@ describe.each(dialects)('kill -9 during HTTP ingestion (%s)', (dialect) => {
         .execute();
       const counts = new Map<string, number>();
       for (const row of stored) counts.set(row.source_event_id, (counts.get(row.source_event_id) ?? 0) + 1);
-      const key = (id: string) => `${device.externalId}:${id}`;
+      const key = (id: string) => `${id}@${device.externalId}`;
       const acknowledgedIds = acknowledged.flat();
       const missing = acknowledgedIds.filter((id) => counts.get(key(id)) !== 1);
       expect(missing).toEqual([]);

@@ -143,7 +143,7 @@ describe("Vigil's own topic", () => {
     );
     expect(mapped.kind === 'events' && mapped.events[0]).toMatchObject({
       source: 'mqtt',
-      sourceEventId: 'gate-7:e1',
+      sourceEventId: 'e1@gate-7',
       externalId: 'gate-7',
       type: 'door_held',
       zone: 'G',

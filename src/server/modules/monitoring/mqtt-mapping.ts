@@ -260,7 +260,7 @@ export function mapVigilEvent(
       {
         source: 'mqtt',
         // Scoped by device: two senders numbering their events alike cannot collide.
-        sourceEventId: `${externalId}:${event.id}`,
+        sourceEventId: `${event.id}@${externalId}`,
         externalId,
         type: event.type,
         restoreOf: event.restoreOf ?? null,
