@@ -75,6 +75,7 @@ interface Pending {
 interface Committer {
   pending: Pending[];
   running: boolean;
+  lastWasSmall: boolean;
 }
 
 const committers = new WeakMap<DatabaseHandle, Committer>();
@@ -91,7 +92,7 @@ export function ingestEvents(
   if (events.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0, outcomes: [] });
   let committer = committers.get(ctx.database);
   if (!committer) {
-    committer = { pending: [], running: false };
+    committer = { pending: [], running: false, lastWasSmall: false };
     committers.set(ctx.database, committer);
   }
   const queue = committer;
@@ -101,18 +102,36 @@ export function ingestEvents(
   });
 }
 
+/** Batches this small (a panel's frame, an alarm from an integration) may jump the queue. */
+const SMALL_BATCH = 50;
+
+/**
+ * The next group to commit. Small batches waiting behind bulk uploads go first, in a group of
+ * their own: an alarm from a panel should not wait for a 5,000-event backfill. The group after a
+ * small-only one is taken in arrival order, so bulk uploads are never starved.
+ */
+function nextGroup(committer: Committer): Pending[] {
+  const group: Pending[] = [];
+  let size = 0;
+  const smallFirst = !committer.lastWasSmall && committer.pending.some((p) => p.events.length <= SMALL_BATCH);
+  const rest: Pending[] = [];
+  for (const pending of committer.pending) {
+    const eligible = !smallFirst || pending.events.length <= SMALL_BATCH;
+    if (eligible && (group.length === 0 || size + pending.events.length <= MAX_GROUP_EVENTS)) {
+      group.push(pending);
+      size += pending.events.length;
+    } else rest.push(pending);
+  }
+  committer.pending = rest;
+  committer.lastWasSmall = smallFirst;
+  return group;
+}
+
 async function drain(ctx: AppContext, committer: Committer): Promise<void> {
   committer.running = true;
   try {
     while (committer.pending.length > 0) {
-      const group: Pending[] = [];
-      let size = 0;
-      while (committer.pending.length > 0 && (group.length === 0 || size < MAX_GROUP_EVENTS)) {
-        const next = committer.pending.shift();
-        if (!next) break;
-        group.push(next);
-        size += next.events.length;
-      }
+      const group = nextGroup(committer);
       try {
         const results = await commitGroup(ctx, group);
         group.forEach((pending, index) => pending.resolve(results[index] ?? emptyResult()));
