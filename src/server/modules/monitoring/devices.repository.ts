@@ -377,3 +377,12 @@ export async function frigateDeviceIds(db: Db): Promise<string[]> {
     .execute();
   return rows.map((row) => row.id);
 }
+
+/** Every stored (sealed) DC-09 key, for the receiver's in-memory copy. */
+export async function dc09KeyRows(db: Db) {
+  return db
+    .selectFrom('monitoring_devices')
+    .select(['id', 'dc09_account', 'dc09_key', 'dc09_key_encoding'])
+    .where('dc09_key', 'is not', null)
+    .execute();
+}

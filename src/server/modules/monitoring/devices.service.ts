@@ -16,6 +16,7 @@ import {
   updateDeviceVersioned,
   type DeviceIdentifier,
 } from './devices.repository.js';
+import { devicesChanged } from './dc09-keys.js';
 import { keyBytes, openDeviceKey, sealDeviceKey } from './keys.js';
 import { supervisionDueAt } from './supervision-clock.js';
 import type { MonitoringDevicesTable } from './tables.js';
@@ -75,7 +76,7 @@ export async function createDevice(
   principal: Principal,
   input: CreateDevice,
 ): Promise<Device> {
-  return writeAudited(ctx.database, audit, async (tx, record) => {
+  const device = await writeAudited(ctx.database, audit, async (tx, record) => {
     await checkSiteInScope(tx, principal, input.siteId);
     await checkIdentifiers(
       tx,
@@ -131,6 +132,8 @@ export async function createDevice(
     });
     return toDevice(row);
   });
+  if (input.dc09) devicesChanged(ctx);
+  return device;
 }
 
 const plainColumns: Record<string, keyof MonitoringDevicesTable> = {
@@ -159,7 +162,7 @@ export async function updateDevice(
   version: number,
   input: UpdateDevice,
 ): Promise<Device> {
-  return writeAudited(ctx.database, audit, async (tx, record) => {
+  const device = await writeAudited(ctx.database, audit, async (tx, record) => {
     const current = await findDevice(tx, principal, id);
     if (!current) throw notFound('Device');
     if (current.version !== version)
@@ -211,6 +214,8 @@ export async function updateDevice(
     const troubles = await troublesOf(tx, [id]);
     return toDevice({ ...current, ...patch, version: version + 1 }, troubles.get(id));
   });
+  if (input.dc09 !== undefined) devicesChanged(ctx);
+  return device;
 }
 
 /** A device as its reader sees it (404 outside the caller's sites). */

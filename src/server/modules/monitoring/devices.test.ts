@@ -10,8 +10,8 @@ import {
   type Credentials,
   type TestEnv,
 } from '../../test/harness.js';
-import { makeDevice, tag } from '../../test/monitoring.js';
-import { dc09KeyFor } from './index.js';
+import { eventually, makeDevice, tag } from '../../test/monitoring.js';
+import { dc09KeyFor, dc09Keys } from './index.js';
 
 describe.each(dialects)('device registry (%s)', (dialect) => {
   let t: TestEnv;
@@ -154,6 +154,10 @@ describe.each(dialects)('device registry (%s)', (dialect) => {
     const account = tag().slice(0, 6);
     const device = await makeDevice(t, siteA, { dc09: { account, key: '0123456789abcdef0123456789abcdef' } });
     const url = `/api/v1/devices/${device.id}`;
+    // The receiver's in-memory copy of the keys follows the registry.
+    const store = dc09Keys(t.server.ctx);
+    await store.refresh();
+    expect(Buffer.from(store.get(account) ?? []).toString('hex')).toBe('0123456789abcdef0123456789abcdef');
     expect((await call(t, 'PATCH', url, { as: admin, body: { firmware: '3.0' } })).status).toBe(428);
     const first = await call(t, 'PATCH', url, {
       as: admin,
@@ -175,6 +179,7 @@ describe.each(dialects)('device registry (%s)', (dialect) => {
     });
     expect(removed.json.dc09).toEqual({ account, keyEncoding: null, hasKey: false });
     expect(await dc09KeyFor(t.server.ctx, account)).toBeNull();
+    await eventually(() => Promise.resolve(store.get(account) === undefined ? true : undefined));
     const actions = await t.server.ctx.database.db
       .selectFrom('audit_log')
       .select('action')

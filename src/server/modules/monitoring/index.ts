@@ -3,6 +3,7 @@ import type { ServerModule, ZodApp } from '../../platform/http/app.js';
 import { registerAlarmRoutes } from './alarms.routes.js';
 import { escalateAlarms } from './alarms.service.js';
 import { registerConfigRoutes } from './config.routes.js';
+import { closeDc09Keys, dc09Keys } from './dc09-keys.js';
 import { registerDeviceRoutes } from './devices.routes.js';
 import { registerIngestRoutes } from './ingest.routes.js';
 import { startMqttIngest, type MqttIngest } from './mqtt.js';
@@ -14,6 +15,7 @@ export { ingestEvents, type IngestOptions } from './ingest.js';
 export { checkSupervision } from './supervision.js';
 export { escalateAlarms, ACKNOWLEDGE_DEADLINES } from './alarms.service.js';
 export { dc09KeyFor } from './devices.service.js';
+export { dc09Keys, type Dc09KeyStore } from './dc09-keys.js';
 export { ALARM_SUBJECT } from './live.js';
 
 /**
@@ -42,6 +44,8 @@ function registerBackground(app: ZodApp, ctx: AppContext): void {
   runtimes.set(ctx, runtime);
   const timers: NodeJS.Timeout[] = [];
   app.addHook('onReady', async () => {
+    // The DC-09 receiver reads keys synchronously from memory: have them loaded before it listens.
+    if (ctx.config.VIGIL_DC09_PORT !== undefined) await dc09Keys(ctx).refresh();
     const url = ctx.config.VIGIL_MQTT_URL;
     if (url) {
       runtime.mqtt = startMqttIngest(ctx, url);
@@ -62,10 +66,10 @@ function registerBackground(app: ZodApp, ctx: AppContext): void {
         timers.push(timer);
       }
     }
-    await Promise.resolve();
   });
   app.addHook('onClose', async () => {
     for (const timer of timers) clearInterval(timer);
+    closeDc09Keys(ctx);
     await runtime.mqtt?.close();
   });
 }
