@@ -262,17 +262,18 @@ export async function alarmsToEscalate(
     .selectAll()
     .where('state', '=', 'active')
     .where('escalation_level', '<', maxLevel)
-    // Coarse filter in SQL (the shortest deadline); the exact per-priority deadline is checked below.
+    // Counted from when Vigil raised the alarm (its clock), not the device's timestamp, which may
+    // be wrong. Coarse filter in SQL (the shortest deadline); the exact one is checked below.
     .where(
-      sql<string>`coalesce(escalated_at, first_at)`,
+      sql<string>`coalesce(escalated_at, created_at)`,
       '<=',
       new Date(nowMs - Math.min(...Object.values(deadlines)) * 1000).toISOString(),
     )
-    .orderBy('first_at')
+    .orderBy('created_at')
     .limit(limit)
     .execute();
   return rows.filter((row) => {
-    const since = Date.parse(row.escalated_at ?? row.first_at);
+    const since = Date.parse(row.escalated_at ?? row.created_at);
     return nowMs - since >= (deadlines[row.priority] ?? 600) * 1000;
   });
 }

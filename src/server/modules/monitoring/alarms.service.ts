@@ -299,7 +299,7 @@ export async function escalateAlarms(
       category: 'alarm.escalated',
       severity: candidate.priority <= 2 ? ('critical' as const) : ('warning' as const),
       title: `Unacknowledged ${priority} alarm: ${candidate.type.replaceAll('_', ' ')}`,
-      body: `An alarm raised at ${candidate.first_at} has not been acknowledged (escalation tier ${level}).`,
+      body: `An alarm raised at ${candidate.created_at} has not been acknowledged (escalation tier ${level}).`,
       link: `/alarms/${candidate.id}`,
       siteId: candidate.site_id,
     };

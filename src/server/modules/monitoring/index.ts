@@ -5,6 +5,7 @@ import { escalateAlarms } from './alarms.service.js';
 import { registerConfigRoutes } from './config.routes.js';
 import { closeDc09Keys, dc09Keys } from './dc09-keys.js';
 import { registerDeviceRoutes } from './devices.routes.js';
+import { ingestionIdle } from './ingest.js';
 import { registerIngestRoutes } from './ingest.routes.js';
 import { startMqttIngest, type MqttIngest } from './mqtt.js';
 import { registerAlarmStream } from './stream.js';
@@ -71,6 +72,8 @@ function registerBackground(app: ZodApp, ctx: AppContext): void {
     for (const timer of timers) clearInterval(timer);
     closeDc09Keys(ctx);
     await runtime.mqtt?.close();
+    // Events already taken in (MQTT QoS 0, the receiver) are committed before the database closes.
+    await ingestionIdle(ctx);
   });
 }
 

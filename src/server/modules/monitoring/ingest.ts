@@ -76,6 +76,7 @@ interface Committer {
   pending: Pending[];
   running: boolean;
   lastWasSmall: boolean;
+  idle: (() => void)[];
 }
 
 const committers = new WeakMap<DatabaseHandle, Committer>();
@@ -92,7 +93,7 @@ export function ingestEvents(
   if (events.length === 0) return Promise.resolve({ accepted: 0, duplicates: 0, outcomes: [] });
   let committer = committers.get(ctx.database);
   if (!committer) {
-    committer = { pending: [], running: false, lastWasSmall: false };
+    committer = { pending: [], running: false, lastWasSmall: false, idle: [] };
     committers.set(ctx.database, committer);
   }
   const queue = committer;
@@ -152,7 +153,15 @@ async function drain(ctx: AppContext, committer: Committer): Promise<void> {
     }
   } finally {
     committer.running = false;
+    for (const wake of committer.idle.splice(0)) wake();
   }
+}
+
+/** Resolves once every event handed to the pipeline so far is committed (for a clean shutdown). */
+export function ingestionIdle(ctx: AppContext): Promise<void> {
+  const committer = committers.get(ctx.database);
+  if (!committer?.running) return Promise.resolve();
+  return new Promise((resolve) => committer.idle.push(resolve));
 }
 
 const emptyResult = (): IngestResult => ({ accepted: 0, duplicates: 0, outcomes: [] });
