@@ -286,6 +286,8 @@ async function main(): Promise<void> {
             cpus: os.cpus().length,
             node: process.version,
             platform: `${os.platform()} ${os.release()}`,
+            // Other work on the machine skews every figure: the 1-minute load average at the end.
+            loadAverage: Math.round((os.loadavg()[0] ?? 0) * 10) / 10,
           },
           database: config.dialect,
           sqliteSynchronous: synchronous === 2 ? 'FULL' : synchronous,

@@ -132,6 +132,10 @@ async function drain(ctx: AppContext, committer: Committer): Promise<void> {
   committer.running = true;
   try {
     while (committer.pending.length > 0) {
+      // SQLite work is synchronous: without this pause no request that arrived during the last
+      // transaction would be read before the next one, so an alarm would queue behind every bulk
+      // batch already waiting instead of joining the next (small-first) group.
+      await new Promise((resolve) => setImmediate(resolve));
       const group = nextGroup(committer);
       try {
         const results = await commitGroup(ctx, group);
