@@ -59,6 +59,17 @@ async function waitReady(base: string, child: ChildProcess): Promise<void> {
   }
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
+function cpuSecondsOf(pid: number | undefined): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
@@ -248,6 +259,7 @@ async function main(): Promise<void> {
 
     // Throughput, with alarm probes running beside the load.
     let next = 0;
+    const cpuBefore = cpuSecondsOf(child.pid);
     const started = performance.now();
     let running = true;
     const underLoad: number[] = [];
@@ -267,6 +279,7 @@ async function main(): Promise<void> {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = cpuSecondsOf(child.pid);
     running = false;
     await prober;
 
@@ -298,6 +311,11 @@ async function main(): Promise<void> {
             devices: DEVICES,
             seconds: Math.round(seconds * 100) / 100,
             eventsPerSecond: Math.round(total / seconds),
+            // What the server process spent per event (all its threads), whatever else ran.
+            serverCpuMicrosPerEvent:
+              cpuBefore === null || cpuAfter === null
+                ? null
+                : Math.round(((cpuAfter - cpuBefore) / total) * 1e7) / 10,
             target: 50_000,
           },
           alarmToStreamMs: { idle: summary(idle), underLoad: summary(underLoad), targetP99: 250 },
