@@ -15,19 +15,33 @@ for (const file of reports) {
   failed += report.numFailedTests;
   skipped += report.numPendingTests + report.numTodoTests;
   for (const suite of report.testResults) {
-    for (const test of suite.assertionResults) titles.push({ file: suite.name, title: [...test.ancestorTitles, test.title].join(' > '), status: test.status });
+    for (const test of suite.assertionResults)
+      titles.push({
+        file: suite.name,
+        title: [...test.ancestorTitles, test.title].join(' > '),
+        status: test.status,
+      });
   }
 }
 const ran = (predicate) => titles.some((t) => t.status === 'passed' && predicate(t));
 const tiers = {
   sqlite: ran((t) => t.title.includes('(sqlite)')),
   postgres: ran((t) => t.title.includes('(postgres)')),
-  browser: ran((t) => t.file.endsWith('.e2e.ts') && t.title.includes('postgres')) && ran((t) => t.file.endsWith('.e2e.ts') && t.title.includes('sqlite')),
+  browser:
+    ran((t) => t.file.endsWith('.e2e.ts') && t.title.includes('postgres')) &&
+    ran((t) => t.file.endsWith('.e2e.ts') && t.title.includes('sqlite')),
 };
 console.log(`tiers: ${JSON.stringify(tiers)}; reports: ${reports.join(', ')}`);
 const problems = [];
-for (const [tier, ok] of Object.entries(tiers)) if (!ok) problems.push(`the ${tier} tier ran no passing test`);
-if (skipped > 0) problems.push(`${skipped} tests were skipped: ${titles.filter((t) => t.status !== 'passed' && t.status !== 'failed').map((t) => t.title).join('; ')}`);
+for (const [tier, ok] of Object.entries(tiers))
+  if (!ok) problems.push(`the ${tier} tier ran no passing test`);
+if (skipped > 0)
+  problems.push(
+    `${skipped} tests were skipped: ${titles
+      .filter((t) => t.status !== 'passed' && t.status !== 'failed')
+      .map((t) => t.title)
+      .join('; ')}`,
+  );
 if (failed > 0) problems.push(`${failed} tests failed`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 if (problems.length > 0) {

@@ -5,6 +5,7 @@ import { ConfigError } from '../server/platform/config.js';
 import { AppError } from '../server/platform/errors.js';
 import { registerMonitoringCommands } from './commands/monitoring.js';
 import { registerPlatformCommands } from './commands/platform.js';
+import { registerRiskCommands } from './commands/risk.js';
 import { registerServeCommand } from './commands/serve.js';
 import { UsageError } from './errors.js';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (message, write) => write(`${message.trim().split('\n')[0] ?? ''}\n`) });
   registerServeCommand(program);
   registerPlatformCommands(program);
+  registerRiskCommands(program);
   registerMonitoringCommands(program);
   return program;
 }

@@ -4,6 +4,7 @@ import { loadConfig, type Config } from '../server/platform/config.js';
 import type { AppContext } from '../server/platform/context.js';
 import { openDatabase } from '../server/platform/db/database.js';
 import { migrateToLatest } from '../server/platform/db/migrate.js';
+import { createAppContext } from '../server/bootstrap.js';
 import { createLogger } from '../server/platform/logger.js';
 
 /** The audit actor of CLI commands: the operating-system account that ran them. */
@@ -19,16 +20,14 @@ export async function withContext<T>(
   const database = openDatabase(config, 2);
   try {
     await migrateToLatest(database);
-    const ctx: AppContext = {
-      config,
-      database,
-      logger: createLogger(process.env.VIGIL_CLI_LOG_LEVEL ?? 'warn', process.stderr),
-      sessionPolicy: {
-        idleMinutes: config.VIGIL_SESSION_IDLE_MINUTES,
-        absoluteHours: config.VIGIL_SESSION_ABSOLUTE_HOURS,
-      },
-    };
-    return await fn(ctx);
+    const logger = createLogger(process.env.VIGIL_CLI_LOG_LEVEL ?? 'warn', process.stderr);
+    // CLI commands only enqueue: the jobs run on the server's worker.
+    const ctx = createAppContext(config, database, logger);
+    try {
+      return await fn(ctx);
+    } finally {
+      ctx.notifier.close();
+    }
   } finally {
     await database.close();
   }

@@ -3,6 +3,7 @@ import { createEventBus } from './platform/bus/index.js';
 import type { AppContext } from './platform/context.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
+import { createAppContext } from './bootstrap.js';
 import { buildApp, type ZodApp, type CatalogRoute } from './platform/http/app.js';
 import { createLogger, type Logger } from './platform/logger.js';
 import { modules } from './modules/index.js';
@@ -11,7 +12,7 @@ export interface Server {
   ctx: AppContext;
   app: ZodApp;
   catalog: CatalogRoute[];
-  /** Stops accepting requests, lets in-flight ones finish, then closes the database. */
+  /** Stops accepting requests and jobs, lets in-flight ones finish, then closes the database. */
   close(): Promise<void>;
 }
 
@@ -22,25 +23,18 @@ export async function createServer(
 ): Promise<Server> {
   const database = openDatabase(config);
   await migrateToLatest(database);
-  const bus = await createEventBus(config, logger);
-  const ctx: AppContext = {
-    config,
-    database,
-    logger,
-    sessionPolicy: {
-      idleMinutes: config.VIGIL_SESSION_IDLE_MINUTES,
-      absoluteHours: config.VIGIL_SESSION_ABSOLUTE_HOURS,
-    },
-    bus,
-  };
+  const ctx = createAppContext(config, database, logger);
+  ctx.bus = await createEventBus(config, logger);
   const { app, catalog } = await buildApp(ctx, modules);
   return {
     ctx,
     app,
     catalog,
     close: async () => {
-      await app.close();
-      await bus.close();
+      // Drain: running jobs finish (or give up their lock) while in-flight requests complete.
+      await Promise.all([ctx.jobs.stop(), app.close()]);
+      ctx.notifier.close();
+      await ctx.bus?.close();
       await database.close();
     },
   };

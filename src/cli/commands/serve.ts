@@ -13,6 +13,8 @@ export function registerServeCommand(program: Command): void {
       const server = await createServer(config);
       const { app, ctx } = server;
       await app.listen({ port: config.PORT, host: config.HOST });
+      // VIGIL_JOBS=off runs an API-only node (tests, or a cluster with dedicated workers).
+      if (config.VIGIL_JOBS === 'on') ctx.jobs.start();
       const url = config.VIGIL_PUBLIC_URL ?? `http://localhost:${config.PORT}`;
       const setupToken = await prepareFirstRunSetup(ctx);
       const where = config.dialect === 'sqlite' ? `SQLite at ${config.sqlitePath}` : 'PostgreSQL';

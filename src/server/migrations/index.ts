@@ -1,5 +1,9 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_platform.js';
+import * as m0002 from './0002_jobs_notifications.js';
+import * as m0003 from './0003_oidc.js';
+import * as m0004 from './0004_sequences.js';
+import * as m0020 from './0020_risk.js';
 import * as m0030 from './0030_monitoring.js';
 
 /**
@@ -8,5 +12,9 @@ import * as m0030 from './0030_monitoring.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
+  '0002_jobs_notifications': m0002,
+  '0003_oidc': m0003,
+  '0004_sequences': m0004,
+  '0020_risk': m0020,
   '0030_monitoring': m0030,
 };

@@ -12,8 +12,15 @@ export class ConfigError extends Error {
   }
 }
 
-const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().positive();
+const port = z.coerce
+  .number({ error: 'must be a port number between 0 and 65535' })
+  .int({ error: 'must be a port number between 0 and 65535' })
+  .min(0, { error: 'must be a port number between 0 and 65535' })
+  .max(65535, { error: 'must be a port number between 0 and 65535' });
+const positiveInt = z.coerce
+  .number({ error: 'must be a positive whole number' })
+  .int({ error: 'must be a positive whole number' })
+  .positive({ error: 'must be a positive whole number' });
 const url = (protocols: string[]) =>
   z.string().refine(
     (value) => {

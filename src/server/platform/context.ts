@@ -2,6 +2,8 @@ import type { Config } from './config.js';
 import type { DatabaseHandle, Tx } from './db/database.js';
 import type { Logger } from './logger.js';
 import type { SessionPolicy } from './auth/sessions.js';
+import type { JobQueue } from './jobs/queue.js';
+import type { Notifier } from './notifications/notifier.js';
 import { appendAudit, type AuditContext, type AuditInput } from './audit/chain.js';
 import type { EventBus } from './bus/bus.js';
 
@@ -11,21 +13,12 @@ export interface AppContext {
   database: DatabaseHandle;
   logger: Logger;
   sessionPolicy: SessionPolicy;
+  /** The durable job queue and scheduler (enqueue inside your transaction). */
+  jobs: JobQueue;
+  /** In-app, mail and webhook notifications (notify inside your transaction). */
+  notifier: Notifier;
   /** Real-time fan-out between nodes (live alarm streams); absent in one-shot CLI commands. */
   bus?: EventBus;
-  /** Delivers a notification to users, when the notification service is wired in. */
-  notify?: (request: NotificationRequest) => Promise<void>;
-}
-
-/** A notification for some users (in-app, mail, webhooks as they prefer). */
-export interface NotificationRequest {
-  userIds: readonly string[];
-  category: string;
-  severity: 'info' | 'warning' | 'critical';
-  title: string;
-  body: string;
-  link?: string;
-  siteId?: string | null;
 }
 
 /** Records an audit entry inside the current transaction. */

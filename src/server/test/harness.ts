@@ -116,6 +116,14 @@ export async function makeUser(
   });
 }
 
+/**
+ * Runs the job worker once, deterministically: recovers expired locks, enqueues due schedules and
+ * runs every due job (the harness starts servers with VIGIL_JOBS=off, so nothing runs on its own).
+ */
+export function runDueJobs(t: TestEnv): Promise<number> {
+  return t.server.ctx.jobs.runDueJobs();
+}
+
 /** Credentials for requests: a session cookie with its CSRF token, or a bearer token. */
 export interface Credentials {
   headers: Record<string, string>;

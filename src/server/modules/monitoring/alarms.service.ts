@@ -257,8 +257,9 @@ const MAX_ESCALATION_LEVEL = 2;
 
 /**
  * Escalates active alarms nobody acknowledged in time: tier 1 tells the site's managers, tier 2
- * the admins (the CSO). Safe to run on several nodes at once: each step is a versioned update.
- * The scheduler calls this every few seconds.
+ * the admins (the CSO). The escalation, its audit entry and the notification commit together.
+ * Safe to run on several nodes at once: each step is a versioned update. The scheduler runs it
+ * every few seconds (see jobs.ts).
  */
 export async function escalateAlarms(
   ctx: AppContext,
@@ -275,13 +276,13 @@ export async function escalateAlarms(
   const system = { actor: { type: 'system' as const, id: null, label: 'alarm escalation' }, requestId: null };
   for (const candidate of candidates) {
     const level = candidate.escalation_level + 1;
-    const recipients = await writeAudited(ctx.database, system, async (tx, record) => {
+    const done = await writeAudited(ctx.database, system, async (tx, record) => {
       const moved = !(await updateAlarmVersioned(tx, candidate.id, candidate.version, {
         escalation_level: level,
         escalated_at: now.toISOString(),
         updated_at: nowIso(),
       }));
-      if (moved) return null;
+      if (moved) return false;
       await record({
         action: 'alarm.escalated',
         entityType: 'alarm',
@@ -289,30 +290,23 @@ export async function escalateAlarms(
         siteId: candidate.site_id,
         changes: { escalationLevel: [candidate.escalation_level, level] },
       });
-      return escalationRecipients(tx, level, candidate.site_id);
+      const recipients = await escalationRecipients(tx, level, candidate.site_id);
+      if (recipients.length > 0) {
+        const priority = rankPriority[candidate.priority] ?? 'low';
+        await ctx.notifier.notify(tx, {
+          userIds: recipients,
+          category: 'escalation',
+          severity: candidate.priority <= 2 ? 'critical' : 'warning',
+          title: `Unacknowledged ${priority} alarm: ${candidate.type.replaceAll('_', ' ')}`,
+          body: `An alarm raised at ${candidate.created_at} has not been acknowledged (escalation tier ${level}).`,
+          link: `/alarms/${candidate.id}`,
+          siteId: candidate.site_id,
+        });
+      }
+      return true;
     });
-    if (recipients === null) continue;
+    if (!done) continue;
     escalated += 1;
-    const priority = rankPriority[candidate.priority] ?? 'low';
-    const request = {
-      userIds: recipients,
-      category: 'alarm.escalated',
-      severity: candidate.priority <= 2 ? ('critical' as const) : ('warning' as const),
-      title: `Unacknowledged ${priority} alarm: ${candidate.type.replaceAll('_', ' ')}`,
-      body: `An alarm raised at ${candidate.created_at} has not been acknowledged (escalation tier ${level}).`,
-      link: `/alarms/${candidate.id}`,
-      siteId: candidate.site_id,
-    };
-    if (ctx.notify) {
-      await ctx
-        .notify(request)
-        .catch((error: unknown) => ctx.logger.error({ err: error }, 'escalation notice failed'));
-    } else {
-      ctx.logger.warn(
-        { alarmId: candidate.id, level, recipients: recipients.length },
-        'alarm escalated; no notification service is wired in, so nobody was notified',
-      );
-    }
     await publishAlarmChanges(ctx, [], [candidate.id]).catch(() => undefined);
   }
   return { escalated };

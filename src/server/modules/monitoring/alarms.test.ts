@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../../contracts/identity.js';
 import type { Site } from '../../../contracts/sites.js';
-import type { NotificationRequest } from '../../platform/context.js';
 import {
   call,
   dialects,
@@ -376,39 +375,30 @@ describe.each(dialects)('alarm desk (%s)', (dialect) => {
     const fire = await alarmFor(device.id, 'fire');
     const trouble = await alarmFor(device.id, 'trouble');
     await call(t, 'POST', `/api/v1/alarms/${trouble}/acknowledge`, { as: admin });
-    const notices: NotificationRequest[] = [];
-    t.server.ctx.notify = (request) => {
-      notices.push(request);
-      return Promise.resolve();
-    };
-    try {
-      await escalateAlarms(t.server.ctx, new Date(Date.now() + 30_000));
-      expect(notices.filter((n) => n.link === `/alarms/${fire}`)).toEqual([]);
-      await escalateAlarms(t.server.ctx, new Date(Date.now() + 2 * 60_000));
-      const tier1 = notices.filter((n) => n.link === `/alarms/${fire}`);
-      expect(tier1).toHaveLength(1);
-      expect(tier1[0]).toMatchObject({
-        userIds: [manager.id],
-        severity: 'critical',
-        category: 'alarm.escalated',
-      });
-      await escalateAlarms(t.server.ctx, new Date(Date.now() + 4 * 60_000));
-      const tiers = notices.filter((n) => n.link === `/alarms/${fire}`);
-      expect(tiers).toHaveLength(2);
-      const admins = await db().selectFrom('users').select('id').where('role', '=', 'admin').execute();
-      expect([...(tiers[1]?.userIds ?? [])].sort()).toEqual(admins.map((a) => a.id).sort());
-      // The acknowledged alarm was never escalated.
-      expect(notices.filter((n) => n.link === `/alarms/${trouble}`)).toEqual([]);
-      const detail = await call(t, 'GET', `/api/v1/alarms/${fire}`, { as: admin });
-      expect(detail.json.escalationLevel).toBe(2);
-      const audit = await db()
-        .selectFrom('audit_log')
-        .select('action')
-        .where('entity_id', '=', fire)
+    const notified = async (alarmId: string) =>
+      db()
+        .selectFrom('notifications')
+        .select(['user_id', 'category', 'severity', 'title'])
+        .where('link', '=', `/alarms/${alarmId}`)
+        .orderBy('created_at')
         .execute();
-      expect(audit.map((a) => a.action)).toEqual(['alarm.escalated', 'alarm.escalated']);
-    } finally {
-      delete t.server.ctx.notify;
-    }
+    await escalateAlarms(t.server.ctx, new Date(Date.now() + 30_000));
+    expect(await notified(fire)).toEqual([]);
+    await escalateAlarms(t.server.ctx, new Date(Date.now() + 2 * 60_000));
+    const tier1 = await notified(fire);
+    expect(tier1).toEqual([
+      expect.objectContaining({ user_id: manager.id, category: 'escalation', severity: 'critical' }),
+    ]);
+    expect(tier1[0]?.title).toContain('fire');
+    await escalateAlarms(t.server.ctx, new Date(Date.now() + 4 * 60_000));
+    const admins = await db().selectFrom('users').select('id').where('role', '=', 'admin').execute();
+    const tier2 = (await notified(fire)).filter((n) => n.user_id !== manager.id);
+    expect(tier2.map((n) => n.user_id).sort()).toEqual(admins.map((a) => a.id).sort());
+    // The acknowledged alarm was never escalated.
+    expect(await notified(trouble)).toEqual([]);
+    const detail = await call(t, 'GET', `/api/v1/alarms/${fire}`, { as: admin });
+    expect(detail.json.escalationLevel).toBe(2);
+    const audit = await db().selectFrom('audit_log').select('action').where('entity_id', '=', fire).execute();
+    expect(audit.map((a) => a.action)).toEqual(['alarm.escalated', 'alarm.escalated']);
   });
 });

@@ -1,7 +1,6 @@
 import type { AppContext } from '../../platform/context.js';
 import type { ServerModule, ZodApp } from '../../platform/http/app.js';
 import { registerAlarmRoutes } from './alarms.routes.js';
-import { escalateAlarms } from './alarms.service.js';
 import { registerConfigRoutes } from './config.routes.js';
 import { closeDc09Keys, dc09Keys } from './dc09-keys.js';
 import { registerDeviceRoutes } from './devices.routes.js';
@@ -9,7 +8,7 @@ import { ingestionIdle } from './ingest.js';
 import { registerIngestRoutes } from './ingest.routes.js';
 import { startMqttIngest, type MqttIngest } from './mqtt.js';
 import { registerAlarmStream } from './stream.js';
-import { checkSupervision } from './supervision.js';
+import { registerMonitoringJobs } from './jobs.js';
 import './tables.js';
 
 export { ingestEvents, type IngestOptions } from './ingest.js';
@@ -18,20 +17,7 @@ export { escalateAlarms, ACKNOWLEDGE_DEADLINES } from './alarms.service.js';
 export { dc09KeyFor } from './devices.service.js';
 export { dc09Keys, type Dc09KeyStore } from './dc09-keys.js';
 export { ALARM_SUBJECT } from './live.js';
-
-/**
- * Periodic work of the monitoring module, for the job scheduler: run each on every node every
- * `intervalSeconds`; both are safe to run concurrently on several nodes (idempotent event ids,
- * versioned updates).
- */
-export const monitoringJobs: readonly {
-  name: string;
-  intervalSeconds: number;
-  run: (ctx: AppContext, now: Date) => Promise<unknown>;
-}[] = [
-  { name: 'monitoring.supervision', intervalSeconds: 10, run: checkSupervision },
-  { name: 'monitoring.escalation', intervalSeconds: 10, run: escalateAlarms },
-];
+export { ESCALATION_JOB, SUPERVISION_JOB } from './jobs.js';
 
 const runtimes = new WeakMap<AppContext, { mqtt: MqttIngest | null }>();
 
@@ -43,7 +29,6 @@ export function mqttIngestOf(ctx: AppContext): MqttIngest | null {
 function registerBackground(app: ZodApp, ctx: AppContext): void {
   const runtime: { mqtt: MqttIngest | null } = { mqtt: null };
   runtimes.set(ctx, runtime);
-  const timers: NodeJS.Timeout[] = [];
   app.addHook('onReady', async () => {
     // The DC-09 receiver reads keys synchronously from memory: have them loaded before it listens.
     if (ctx.config.VIGIL_DC09_PORT !== undefined) await dc09Keys(ctx).refresh();
@@ -55,21 +40,8 @@ function registerBackground(app: ZodApp, ctx: AppContext): void {
         ctx.logger.error({ err: error }, 'MQTT ingestion is not connected'),
       );
     }
-    if (ctx.config.VIGIL_JOBS === 'on') {
-      // Until the platform scheduler runs monitoringJobs, run them here on a plain timer.
-      for (const job of monitoringJobs) {
-        const timer = setInterval(() => {
-          job
-            .run(ctx, new Date())
-            .catch((error: unknown) => ctx.logger.error({ err: error, job: job.name }, 'job failed'));
-        }, job.intervalSeconds * 1000);
-        timer.unref();
-        timers.push(timer);
-      }
-    }
   });
   app.addHook('onClose', async () => {
-    for (const timer of timers) clearInterval(timer);
     closeDc09Keys(ctx);
     await runtime.mqtt?.close();
     // Events already taken in (MQTT QoS 0, the receiver) are committed before the database closes.
@@ -79,6 +51,7 @@ function registerBackground(app: ZodApp, ctx: AppContext): void {
 
 export const monitoringModule: ServerModule = {
   name: 'monitoring',
+  registerJobs: registerMonitoringJobs,
   registerRoutes(app, ctx) {
     registerDeviceRoutes(app, ctx);
     registerAlarmStream(app, ctx);

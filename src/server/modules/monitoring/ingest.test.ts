@@ -12,7 +12,7 @@ import {
   type TestEnv,
 } from '../../test/harness.js';
 import { httpEvent, makeDevice, sendEvents, tag } from '../../test/monitoring.js';
-import { checkSupervision, ingestEvents } from './index.js';
+import { checkSupervision, ingestEvents, SUPERVISION_JOB } from './index.js';
 
 describe.each(dialects)('ingestion pipeline (%s)', (dialect) => {
   let t: TestEnv;
@@ -363,6 +363,24 @@ describe.each(dialects)('ingestion pipeline (%s)', (dialect) => {
     );
     expect(status[silent.id]).toBe('offline');
     expect(status[unsupervised.id]).toBe('unknown');
+  });
+
+  it('runs the supervision sweep as a scheduled job of the platform queue', async () => {
+    expect(t.server.ctx.jobs.registeredKinds()).toEqual(
+      expect.arrayContaining([SUPERVISION_JOB, 'monitoring.escalation']),
+    );
+    const site = await makeSite(t);
+    const device = await makeDevice(t, site, { supervisionSeconds: 10 });
+    await db()
+      .updateTable('monitoring_devices')
+      .set({ supervision_due_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', device.id)
+      .execute();
+    await t.server.ctx.database.transaction((tx) =>
+      t.server.ctx.jobs.enqueue(tx, { kind: SUPERVISION_JOB, payload: {} }),
+    );
+    await t.server.ctx.jobs.runDueJobs();
+    expect((await call(t, 'GET', `/api/v1/devices/${device.id}`, { as: admin })).json.status).toBe('offline');
   });
 
   it('availability reports take a device offline and back (communication_lost / restore)', async () => {

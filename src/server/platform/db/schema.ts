@@ -114,7 +114,13 @@ export interface SettingsTable {
   updated_at: string;
 }
 
+export interface SequencesTable {
+  name: string;
+  value: number;
+}
+
 export interface Database {
+  sequences: SequencesTable;
   sites: SitesTable;
   users: UsersTable;
   user_sites: UserSitesTable;

@@ -60,6 +60,8 @@ export interface CatalogRoute {
 export interface ServerModule {
   name: string;
   registerRoutes(app: ZodApp, ctx: AppContext): void;
+  /** Registers the module's job kinds and schedules on `ctx.jobs` (server and CLI alike). */
+  registerJobs?(ctx: AppContext): void;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -1,0 +1,7 @@
+import type { ServerModule } from '../../platform/http/app.js';
+import { registerNotificationRoutes } from './routes.js';
+
+export const notificationsModule: ServerModule = {
+  name: 'notifications',
+  registerRoutes: registerNotificationRoutes,
+};

@@ -1,0 +1,176 @@
+import type { z } from 'zod';
+import { listOf, type ListPage } from '../../contracts/common.js';
+import { problemSchema, type Problem } from '../../contracts/errors.js';
+
+/** A failed API call, carrying the server's problem+json answer (or one made up for network failures). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem,
+  ) {
+    super(problem.detail ?? problem.title);
+    this.name = 'ApiError';
+  }
+
+  get code(): string {
+    return this.problem.code;
+  }
+
+  /**
+   * Field errors keyed by form field. Schema errors name the request part ("body.email"), service
+   * errors name the field ("email"); array items ("sites.0") belong to their field.
+   */
+  get fieldErrors(): Record<string, string> {
+    const result: Record<string, string> = {};
+    for (const { path, message } of this.problem.errors ?? []) {
+      const segments = path
+        .split('.')
+        .filter((segment) => !['body', 'querystring', 'params'].includes(segment));
+      const field = segments.find((segment) => !/^\d+$/.test(segment));
+      if (field && !(field in result)) result[field] = message;
+    }
+    return result;
+  }
+}
+
+/** The message to show a person for any error thrown by a query or mutation. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error) return error.message;
+  return 'Something went wrong.';
+}
+
+/** Whether the error is the answer to a stale If-Match: someone else saved the record first. */
+export function isStale(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 412;
+}
+
+// The session's CSRF token. The cookie is HttpOnly, so the token comes from GET /me or the sign-in answer.
+let csrfToken: string | null = null;
+
+/** Remembers the CSRF token of the current session (null after sign-out). */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+export type QueryParams = Record<string, string | number | boolean | null | undefined>;
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+function urlOf(path: string, query?: QueryParams): string {
+  const url = new URL(path, window.location.origin);
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, String(value));
+  }
+  return url.pathname + url.search;
+}
+
+async function problemOf(response: Response): Promise<ApiError> {
+  const fallback: Problem = {
+    type: 'about:blank',
+    title: response.statusText || 'Error',
+    status: response.status,
+    code: response.status >= 500 ? 'internal' : 'bad_request',
+    detail: `The server answered ${response.status} ${response.statusText}.`.trim(),
+  };
+  try {
+    const parsed = problemSchema.safeParse(await response.json());
+    return new ApiError(response.status, parsed.success ? parsed.data : fallback);
+  } catch {
+    return new ApiError(response.status, fallback);
+  }
+}
+
+async function send(
+  method: Method,
+  path: string,
+  options: { query?: QueryParams; body?: unknown; ifMatch?: string } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (options.ifMatch) headers['if-match'] = options.ifMatch;
+  let response: Response;
+  try {
+    response = await fetch(urlOf(path, options.query), {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: options.body === undefined ? null : JSON.stringify(options.body),
+    });
+  } catch {
+    throw new ApiError(0, {
+      type: 'about:blank',
+      title: 'Network error',
+      status: 0,
+      code: 'network',
+      detail: 'Vigil cannot be reached. Check your connection and try again.',
+    });
+  }
+  if (!response.ok) throw await problemOf(response);
+  return response;
+}
+
+/** GET a resource and check its shape against the contract schema. */
+export async function apiGet<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  query?: QueryParams,
+): Promise<z.output<S>> {
+  const response = await send('GET', path, query ? { query } : {});
+  return schema.parse(await response.json());
+}
+
+/** A resource with the ETag to send back in If-Match when changing it. */
+export interface Versioned<T> {
+  data: T;
+  etag: string;
+}
+
+/** GET a versioned resource together with its ETag. */
+export async function apiGetVersioned<S extends z.ZodType>(
+  path: string,
+  schema: S,
+): Promise<Versioned<z.output<S>>> {
+  const response = await send('GET', path);
+  const etag = response.headers.get('etag');
+  if (!etag) throw new Error(`The server sent no ETag for ${path}.`);
+  return { data: schema.parse(await response.json()), etag };
+}
+
+/** POST, PATCH, PUT or DELETE with the CSRF header (and If-Match when given); checks the answer's shape. */
+export async function apiSend<S extends z.ZodType>(
+  method: Exclude<Method, 'GET'>,
+  path: string,
+  schema: S,
+  body?: unknown,
+  options: { ifMatch?: string } = {},
+): Promise<z.output<S>> {
+  const response = await send(method, path, { body, ...options });
+  return schema.parse(await response.json());
+}
+
+/** One page of a collection (`{ items, nextCursor }`). */
+export function apiPage<S extends z.ZodType>(
+  path: string,
+  item: S,
+  query: QueryParams,
+): Promise<ListPage<z.output<S>>> {
+  return apiGet(path, listOf(item), query);
+}
+
+/** Every item of a collection, following cursors (for exports and pick lists), up to `max` items. */
+export async function apiAll<S extends z.ZodType>(
+  path: string,
+  item: S,
+  query: QueryParams = {},
+  max = 10_000,
+): Promise<{ items: z.output<S>[]; truncated: boolean }> {
+  const items: z.output<S>[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: ListPage<z.output<S>> = await apiPage(path, item, { ...query, limit: 500, cursor });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null && items.length < max);
+  return { items, truncated: cursor !== null };
+}

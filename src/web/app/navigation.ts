@@ -1,0 +1,58 @@
+import {
+  IconBuildingSkyscraper,
+  IconHome,
+  IconListDetails,
+  IconUserCircle,
+  IconUserShield,
+  IconUsersGroup,
+  type Icon,
+} from '@tabler/icons-react';
+import type { Permission } from '../../contracts/access.js';
+
+export interface NavEntry {
+  to: string;
+  label: string;
+  icon: Icon;
+  /** The permission the page needs; none means every signed-in user. */
+  permission?: Permission;
+  description: string;
+}
+
+/** The left navigation, in order; each entry is shown only to users holding its permission. */
+export const navigation: readonly NavEntry[] = [
+  { to: '/', label: 'Overview', icon: IconHome, description: 'Your program at a glance' },
+  {
+    to: '/people',
+    label: 'People',
+    icon: IconUsersGroup,
+    permission: 'people:read',
+    description: 'Employees, contractors, visitors and vendors at your sites',
+  },
+  {
+    to: '/sites',
+    label: 'Sites',
+    icon: IconBuildingSkyscraper,
+    permission: 'sites:read',
+    description: 'Locations, their codes and time zones',
+  },
+  {
+    to: '/users',
+    label: 'Users',
+    icon: IconUserShield,
+    permission: 'users:read',
+    description: 'Who can sign in, with which role and at which sites',
+  },
+  {
+    to: '/audit',
+    label: 'Audit log',
+    icon: IconListDetails,
+    permission: 'audit:read',
+    description: 'The hash-chained record of every change',
+  },
+  {
+    to: '/account',
+    label: 'My account',
+    icon: IconUserCircle,
+    description: 'Your password and API tokens',
+  },
+];

@@ -1,0 +1,41 @@
+import { Box, Center, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { IconShieldHalfFilled } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
+
+/** The frame of the pages seen before signing in. */
+export function AuthLayout({
+  title,
+  subtitle,
+  children,
+}: {
+  title: string;
+  subtitle: string;
+  children: ReactNode;
+}) {
+  return (
+    <Box mih="100vh" bg="var(--mantine-color-gray-0)">
+      <Center mih="100vh" p="md">
+        <Stack w="100%" maw={420} gap="lg">
+          <Group gap={8} justify="center">
+            <IconShieldHalfFilled size={34} color="var(--mantine-color-vigil-7)" />
+            <Text fw={750} fz={28}>
+              Vigil
+            </Text>
+          </Group>
+          <Paper p="xl" radius="md" shadow="sm">
+            <Stack gap={4} mb="lg">
+              <Title order={3}>{title}</Title>
+              <Text size="sm" c="dimmed">
+                {subtitle}
+              </Text>
+            </Stack>
+            {children}
+          </Paper>
+          <Text size="xs" c="dimmed" ta="center">
+            Security program command center
+          </Text>
+        </Stack>
+      </Center>
+    </Box>
+  );
+}

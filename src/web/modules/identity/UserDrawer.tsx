@@ -1,0 +1,292 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Divider,
+  Drawer,
+  Group,
+  MultiSelect,
+  PasswordInput,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { IconAlertTriangle } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { allSiteRoles, roles, type Role } from '../../../contracts/access.js';
+import {
+  createUserBody,
+  updateUserBody,
+  userSchema,
+  userStatus,
+  type CreateUser,
+  type UpdateUser,
+  type User,
+} from '../../../contracts/identity.js';
+import { apiGetVersioned, apiSend, isStale } from '../../app/api.js';
+import { LoadError, PageLoader } from '../../app/components.js';
+import { showProblemOnForm } from '../../app/forms.js';
+import { StaleAlert } from '../../app/lists.js';
+import { notifySuccess } from '../../app/notify.js';
+import { useSession } from '../../app/session.js';
+import { formatDateTime } from '../../app/time.js';
+import { validateWith } from '../../app/validation.js';
+import { useSiteDirectory } from '../sites/directory.js';
+
+export const usersKey = ['users'] as const;
+
+export const roleDescriptions: Record<Role, string> = {
+  admin: 'Everything, at every site (the CSO and deputies)',
+  manager: 'Runs operations at their sites',
+  investigator: 'Works the cases assigned to them',
+  operator: 'Alarm desk',
+  officer: 'Guard: tours, post orders and reports at their sites',
+  hr: 'Screening and training records',
+  auditor: 'Reads everything for review; changes nothing',
+  employee: 'Reports concerns, takes training, acknowledges policies',
+};
+const roleOptions = roles.map((role) => ({ value: role, label: role }));
+
+interface UserValues {
+  email: string;
+  name: string;
+  role: Role;
+  status: User['status'];
+  sites: string[];
+  password: string;
+}
+
+const fields = ['email', 'name', 'role', 'status', 'sites', 'password'] as const;
+
+function valuesOf(user: User | null): UserValues {
+  return {
+    email: user?.email ?? '',
+    name: user?.name ?? '',
+    role: user?.role ?? 'employee',
+    status: user?.status ?? 'active',
+    sites: user?.sites ?? [],
+    password: '',
+  };
+}
+
+const toCreateBody = (values: UserValues): CreateUser => ({
+  email: values.email,
+  name: values.name,
+  role: values.role,
+  sites: values.sites,
+  ...(values.password ? { password: values.password } : {}),
+});
+
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((item) => b.includes(item));
+
+/** Only what changed goes into the update; an empty password box leaves the password alone. */
+function toUpdateBody(user: User, values: UserValues): UpdateUser {
+  const body: UpdateUser = {};
+  if (values.name.trim() !== user.name) body.name = values.name.trim();
+  if (values.role !== user.role) body.role = values.role;
+  if (values.status !== user.status) body.status = values.status;
+  if (!sameSet(values.sites, user.sites)) body.sites = values.sites;
+  if (values.password) body.password = values.password;
+  return body;
+}
+
+function UserForm({
+  user,
+  etag,
+  onDone,
+  onReload,
+  reloading,
+}: {
+  user: User | null;
+  etag: string | null;
+  onDone: () => void;
+  onReload: () => void;
+  reloading: boolean;
+}) {
+  const { me } = useSession();
+  const queryClient = useQueryClient();
+  const directory = useSiteDirectory();
+  const [problem, setProblem] = useState<string | null>(null);
+  const [stale, setStale] = useState(false);
+  const validateCreate = useMemo(() => validateWith(createUserBody, toCreateBody), []);
+  const validateUpdate = useMemo(
+    () => validateWith(updateUserBody, (values: UserValues) => (user ? toUpdateBody(user, values) : {})),
+    [user],
+  );
+  const form = useForm<UserValues>({
+    initialValues: valuesOf(user),
+    validate: (values) => {
+      if (!user) return validateCreate(values);
+      return Object.keys(toUpdateBody(user, values)).length === 0 ? {} : validateUpdate(values);
+    },
+  });
+  const save = useMutation({
+    mutationFn: (values: UserValues) =>
+      user && etag
+        ? apiSend('PATCH', `/api/v1/users/${user.id}`, userSchema, toUpdateBody(user, values), {
+            ifMatch: etag,
+          })
+        : apiSend('POST', '/api/v1/users', userSchema, toCreateBody(values)),
+    onSuccess: async (saved) => {
+      notifySuccess(user ? `${saved.name} saved.` : `${saved.name} can now sign in as ${saved.role}.`);
+      await queryClient.invalidateQueries({ queryKey: usersKey });
+      onDone();
+    },
+    onError: (error) => {
+      if (isStale(error)) setStale(true);
+      else setProblem(showProblemOnForm(form, error, fields));
+    },
+  });
+  const allSites = allSiteRoles.includes(form.values.role);
+  const isSelf = user?.id === me.id;
+
+  return (
+    <form
+      onSubmit={form.onSubmit((values) => {
+        setProblem(null);
+        if (user && Object.keys(toUpdateBody(user, values)).length === 0) {
+          onDone();
+          return;
+        }
+        save.mutate(values);
+      })}
+      noValidate
+    >
+      <Stack gap="md">
+        {stale ? <StaleAlert onReload={onReload} reloading={reloading} /> : null}
+        {problem ? (
+          <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} role="alert">
+            {problem}
+          </Alert>
+        ) : null}
+        {user ? (
+          <Group gap="xs">
+            <Text size="sm" c="dimmed">
+              {user.email}
+            </Text>
+            {user.sso ? (
+              <Badge size="xs" variant="outline">
+                single sign-on
+              </Badge>
+            ) : null}
+          </Group>
+        ) : (
+          <TextInput
+            label="Email"
+            type="email"
+            required
+            data-autofocus
+            description="The address the person signs in with."
+            {...form.getInputProps('email')}
+          />
+        )}
+        <TextInput label="Name" required {...form.getInputProps('name')} />
+        <Select
+          label="Role"
+          data={roleOptions}
+          allowDeselect={false}
+          required
+          description={roleDescriptions[form.values.role]}
+          disabled={isSelf}
+          {...form.getInputProps('role')}
+        />
+        <MultiSelect
+          label="Sites"
+          data={directory.options}
+          searchable
+          clearable
+          placeholder={form.values.sites.length === 0 ? 'No site' : undefined}
+          description={
+            allSites
+              ? 'This role sees every site; assigned sites only matter if the role changes.'
+              : 'The user sees the records of these sites only.'
+          }
+          nothingFoundMessage="No such site"
+          {...form.getInputProps('sites')}
+        />
+        {user ? (
+          <Select
+            label="Status"
+            data={userStatus.options}
+            allowDeselect={false}
+            disabled={isSelf}
+            description={
+              isSelf
+                ? 'Another administrator changes your own role and status.'
+                : 'Disabled users cannot sign in.'
+            }
+            {...form.getInputProps('status')}
+          />
+        ) : null}
+        <Divider label={user ? 'Reset password' : 'Password'} labelPosition="left" />
+        <PasswordInput
+          label={user ? 'New password' : 'Initial password'}
+          autoComplete="new-password"
+          description={
+            user
+              ? 'Leave empty to keep the current password. Setting one ends the user’s sessions.'
+              : 'Optional. Without one the user signs in with single sign-on only, until a password is set.'
+          }
+          {...form.getInputProps('password')}
+        />
+        {user?.lastLoginAt ? (
+          <Text size="xs" c="dimmed">
+            Last signed in {formatDateTime(user.lastLoginAt)}
+          </Text>
+        ) : null}
+        <Group justify="flex-end" mt="sm">
+          <Button variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={save.isPending} disabled={stale}>
+            {user ? 'Save changes' : 'Create user'}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function EditUser({ id, onClose }: { id: string; onClose: () => void }) {
+  const current = useQuery({
+    queryKey: [...usersKey, 'one', id],
+    queryFn: () => apiGetVersioned(`/api/v1/users/${id}`, userSchema),
+    staleTime: 0,
+  });
+  if (current.isPending) return <PageLoader />;
+  if (current.isError) return <LoadError error={current.error} onRetry={() => void current.refetch()} />;
+  return (
+    <UserForm
+      key={current.data.etag}
+      user={current.data.data}
+      etag={current.data.etag}
+      onDone={onClose}
+      onReload={() => void current.refetch()}
+      reloading={current.isFetching}
+    />
+  );
+}
+
+/** The create/edit panel of a user account. */
+export function UserDrawer({ user, onClose }: { user: User | null; onClose: () => void }) {
+  return (
+    <Drawer
+      opened
+      onClose={onClose}
+      position="right"
+      size="md"
+      title={user ? `Edit ${user.name}` : 'New user'}
+      styles={{ title: { fontWeight: 650, fontSize: 'var(--mantine-font-size-lg)' } }}
+    >
+      {user ? (
+        <EditUser id={user.id} onClose={onClose} />
+      ) : (
+        <UserForm user={null} etag={null} onDone={onClose} onReload={onClose} reloading={false} />
+      )}
+    </Drawer>
+  );
+}

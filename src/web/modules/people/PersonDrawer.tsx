@@ -1,0 +1,270 @@
+import { Alert, Button, Drawer, Group, Select, SimpleGrid, Stack, Textarea, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { IconAlertTriangle, IconLock } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import type { z } from 'zod';
+import {
+  createPersonBody,
+  personSchema,
+  personStatus,
+  updatePersonBody,
+  type Person,
+  type UpdatePerson,
+} from '../../../contracts/people.js';
+import { apiGetVersioned, apiSend, isStale } from '../../app/api.js';
+import { LoadError, PageLoader } from '../../app/components.js';
+import { showProblemOnForm } from '../../app/forms.js';
+import { StaleAlert } from '../../app/lists.js';
+import { notifySuccess } from '../../app/notify.js';
+import { orNull, validateWith } from '../../app/validation.js';
+import { useSiteDirectory } from '../sites/directory.js';
+import { kindOptions } from './labels.js';
+
+export const peopleKey = ['people'] as const;
+
+interface PersonValues {
+  siteId: string;
+  kind: Person['kind'];
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+  employeeNumber: string;
+  department: string;
+  title: string;
+  status: Person['status'];
+  notes: string;
+}
+
+const fields = [
+  'siteId',
+  'kind',
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'employeeNumber',
+  'department',
+  'title',
+  'status',
+  'notes',
+] as const;
+const textFields = ['firstName', 'lastName'] as const;
+const optionalFields = ['employeeNumber', 'department', 'title'] as const;
+const piiFields = ['email', 'phone', 'notes'] as const;
+
+function valuesOf(person: Person | null, defaultSite: string): PersonValues {
+  return {
+    siteId: person?.siteId ?? defaultSite,
+    kind: person?.kind ?? 'employee',
+    firstName: person?.firstName ?? '',
+    lastName: person?.lastName ?? '',
+    email: person?.email ?? '',
+    phone: person?.phone ?? '',
+    employeeNumber: person?.employeeNumber ?? '',
+    department: person?.department ?? '',
+    title: person?.title ?? '',
+    status: person?.status ?? 'active',
+    notes: person?.notes ?? '',
+  };
+}
+
+const toCreateBody = (values: PersonValues): z.input<typeof createPersonBody> => ({
+  siteId: values.siteId,
+  kind: values.kind,
+  firstName: values.firstName,
+  lastName: values.lastName,
+  email: orNull(values.email),
+  phone: orNull(values.phone),
+  employeeNumber: orNull(values.employeeNumber),
+  department: orNull(values.department),
+  title: orNull(values.title),
+  status: values.status,
+  notes: orNull(values.notes),
+});
+
+/**
+ * Only what changed goes into the update. Personal data the user cannot see (piiRedacted) is never
+ * sent, so saving a redacted record cannot erase it.
+ */
+function toUpdateBody(person: Person, values: PersonValues): UpdatePerson {
+  const body: UpdatePerson = {};
+  if (values.siteId !== person.siteId) body.siteId = values.siteId;
+  if (values.kind !== person.kind) body.kind = values.kind;
+  if (values.status !== person.status) body.status = values.status;
+  for (const field of textFields)
+    if (values[field].trim() !== person[field]) body[field] = values[field].trim();
+  for (const field of optionalFields) {
+    if (orNull(values[field]) !== person[field]) body[field] = orNull(values[field]);
+  }
+  if (!person.piiRedacted) {
+    for (const field of piiFields)
+      if (orNull(values[field]) !== person[field]) body[field] = orNull(values[field]);
+  }
+  return body;
+}
+
+function PersonForm({
+  person,
+  etag,
+  onDone,
+  onReload,
+  reloading,
+}: {
+  person: Person | null;
+  etag: string | null;
+  onDone: () => void;
+  onReload: () => void;
+  reloading: boolean;
+}) {
+  const queryClient = useQueryClient();
+  const directory = useSiteDirectory();
+  const [problem, setProblem] = useState<string | null>(null);
+  const [stale, setStale] = useState(false);
+  const validateCreate = useMemo(() => validateWith(createPersonBody, toCreateBody), []);
+  const validateUpdate = useMemo(
+    () =>
+      validateWith(updatePersonBody, (values: PersonValues) => (person ? toUpdateBody(person, values) : {})),
+    [person],
+  );
+  const activeSites = directory.options.filter((option) => !option.disabled);
+  const form = useForm<PersonValues>({
+    initialValues: valuesOf(person, activeSites.length === 1 ? (activeSites[0]?.value ?? '') : ''),
+    validate: (values) => {
+      if (!person) return validateCreate(values);
+      return Object.keys(toUpdateBody(person, values)).length === 0 ? {} : validateUpdate(values);
+    },
+  });
+  const save = useMutation({
+    mutationFn: (values: PersonValues) =>
+      person && etag
+        ? apiSend('PATCH', `/api/v1/people/${person.id}`, personSchema, toUpdateBody(person, values), {
+            ifMatch: etag,
+          })
+        : apiSend('POST', '/api/v1/people', personSchema, toCreateBody(values)),
+    onSuccess: async (saved) => {
+      notifySuccess(`${saved.firstName} ${saved.lastName} ${person ? 'saved' : 'added to the directory'}.`);
+      await queryClient.invalidateQueries({ queryKey: peopleKey });
+      onDone();
+    },
+    onError: (error) => {
+      if (isStale(error)) setStale(true);
+      else setProblem(showProblemOnForm(form, error, fields));
+    },
+  });
+  const showPii = !person?.piiRedacted;
+
+  return (
+    <form
+      onSubmit={form.onSubmit((values) => {
+        setProblem(null);
+        if (person && Object.keys(toUpdateBody(person, values)).length === 0) {
+          onDone();
+          return;
+        }
+        save.mutate(values);
+      })}
+      noValidate
+    >
+      <Stack gap="md">
+        {stale ? <StaleAlert onReload={onReload} reloading={reloading} /> : null}
+        {problem ? (
+          <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} role="alert">
+            {problem}
+          </Alert>
+        ) : null}
+        <SimpleGrid cols={2}>
+          <TextInput label="First name" required data-autofocus {...form.getInputProps('firstName')} />
+          <TextInput label="Last name" required {...form.getInputProps('lastName')} />
+        </SimpleGrid>
+        <SimpleGrid cols={2}>
+          <Select
+            label="Site"
+            data={directory.options}
+            searchable
+            required
+            allowDeselect={false}
+            nothingFoundMessage="No such site"
+            {...form.getInputProps('siteId')}
+          />
+          <Select label="Kind" data={kindOptions} allowDeselect={false} {...form.getInputProps('kind')} />
+        </SimpleGrid>
+        <SimpleGrid cols={2}>
+          <TextInput label="Title" {...form.getInputProps('title')} />
+          <TextInput label="Department" {...form.getInputProps('department')} />
+        </SimpleGrid>
+        <TextInput label="Employee number" {...form.getInputProps('employeeNumber')} />
+        {showPii ? (
+          <>
+            <SimpleGrid cols={2}>
+              <TextInput label="Email" type="email" {...form.getInputProps('email')} />
+              <TextInput label="Phone" type="tel" {...form.getInputProps('phone')} />
+            </SimpleGrid>
+            <Textarea label="Notes" autosize minRows={2} maxRows={6} {...form.getInputProps('notes')} />
+          </>
+        ) : (
+          <Alert variant="light" color="gray" icon={<IconLock size={16} />}>
+            Contact details and notes are hidden from your role and stay as they are.
+          </Alert>
+        )}
+        {person ? (
+          <Select
+            label="Status"
+            data={personStatus.options}
+            allowDeselect={false}
+            {...form.getInputProps('status')}
+          />
+        ) : null}
+        <Group justify="flex-end" mt="sm">
+          <Button variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={save.isPending} disabled={stale}>
+            {person ? 'Save changes' : 'Add person'}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function EditPerson({ id, onClose }: { id: string; onClose: () => void }) {
+  const current = useQuery({
+    queryKey: [...peopleKey, 'one', id],
+    queryFn: () => apiGetVersioned(`/api/v1/people/${id}`, personSchema),
+    staleTime: 0,
+  });
+  if (current.isPending) return <PageLoader />;
+  if (current.isError) return <LoadError error={current.error} onRetry={() => void current.refetch()} />;
+  return (
+    <PersonForm
+      key={current.data.etag}
+      person={current.data.data}
+      etag={current.data.etag}
+      onDone={onClose}
+      onReload={() => void current.refetch()}
+      reloading={current.isFetching}
+    />
+  );
+}
+
+/** The create/edit panel of a person. */
+export function PersonDrawer({ person, onClose }: { person: Person | null; onClose: () => void }) {
+  return (
+    <Drawer
+      opened
+      onClose={onClose}
+      position="right"
+      size="lg"
+      title={person ? `Edit ${person.firstName} ${person.lastName}` : 'Add a person'}
+      styles={{ title: { fontWeight: 650, fontSize: 'var(--mantine-font-size-lg)' } }}
+    >
+      {person ? (
+        <EditPerson id={person.id} onClose={onClose} />
+      ) : (
+        <PersonForm person={null} etag={null} onDone={onClose} onReload={onClose} reloading={false} />
+      )}
+    </Drawer>
+  );
+}
