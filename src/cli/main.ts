@@ -5,6 +5,7 @@ import { ConfigError } from '../server/platform/config.js';
 import { AppError } from '../server/platform/errors.js';
 import { registerBackupCommands } from './commands/backup.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerMonitoringCommands } from './commands/monitoring.js';
 import { registerPlatformCommands } from './commands/platform.js';
 import { registerRiskCommands } from './commands/risk.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerBackupCommands(program);
   registerDemoCommand(program);
   registerRiskCommands(program);
+  registerMonitoringCommands(program);
   return program;
 }
 

@@ -32,6 +32,12 @@ export const permissions = [
   'risk:simulate',
   'risk:approve',
   'risk:configure',
+  'devices:read',
+  'devices:write',
+  'alarms:read',
+  'alarms:handle',
+  'alarms:configure',
+  'ingest',
 ] as const;
 export const permissionSchema = z.enum(permissions);
 export type Permission = z.infer<typeof permissionSchema>;
@@ -50,12 +56,27 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'risk:read',
     'risk:write',
     'risk:simulate',
+    'devices:read',
+    'devices:write',
+    'alarms:read',
+    'alarms:handle',
+    'alarms:configure',
+    'ingest',
   ],
   investigator: ['sites:read', 'people:read', 'people:pii', 'risk:read', 'risk:simulate'],
-  operator: ['sites:read', 'people:read'],
-  officer: ['sites:read', 'people:read'],
+  operator: ['sites:read', 'people:read', 'devices:read', 'alarms:read', 'alarms:handle'],
+  officer: ['sites:read', 'people:read', 'devices:read', 'alarms:read'],
   hr: ['sites:read', 'people:read', 'people:write', 'people:pii'],
-  auditor: ['users:read', 'sites:read', 'people:read', 'audit:read', 'risk:read', 'risk:simulate'],
+  auditor: [
+    'users:read',
+    'sites:read',
+    'people:read',
+    'audit:read',
+    'risk:read',
+    'risk:simulate',
+    'devices:read',
+    'alarms:read',
+  ],
   employee: ['sites:read'],
 };
 

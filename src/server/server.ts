@@ -1,4 +1,5 @@
 import type { Config } from './platform/config.js';
+import { createEventBus } from './platform/bus/index.js';
 import type { AppContext } from './platform/context.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
@@ -23,6 +24,7 @@ export async function createServer(
   const database = openDatabase(config);
   await migrateToLatest(database);
   const ctx = createAppContext(config, database, logger);
+  ctx.bus = await createEventBus(config, logger);
   const { app, catalog } = await buildApp(ctx, modules);
   return {
     ctx,
@@ -40,6 +42,7 @@ export async function createServer(
         clearInterval(reaper);
       }
       ctx.notifier.close();
+      await ctx.bus?.close();
       await database.close();
     },
   };

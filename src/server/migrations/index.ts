@@ -4,6 +4,7 @@ import * as m0002 from './0002_jobs_notifications.js';
 import * as m0003 from './0003_oidc.js';
 import * as m0004 from './0004_sequences.js';
 import * as m0020 from './0020_risk.js';
+import * as m0030 from './0030_monitoring.js';
 
 /**
  * Every migration, in order. Names sort in the order they run; add new ones at the end and never
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0003_oidc': m0003,
   '0004_sequences': m0004,
   '0020_risk': m0020,
+  '0030_monitoring': m0030,
 };
