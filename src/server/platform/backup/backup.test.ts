@@ -218,6 +218,8 @@ describe.each(dialects)('backup and restore (%s)', (dialect) => {
     await seedThroughApi(t);
     fs.mkdirSync(path.join(t.config.blobDir, 'ab', 'cd'), { recursive: true });
     fs.writeFileSync(path.join(t.config.blobDir, 'ab', 'cd', 'evidence.bin'), Buffer.from([0, 1, 2, 255]));
+    fs.mkdirSync(path.join(t.config.dataDir, 'keys'), { recursive: true });
+    fs.writeFileSync(path.join(t.config.dataDir, 'keys', 'device-keys.key'), 'k'.repeat(44));
     const file = tempFile('quiet.tar.gz');
     const summary = await createBackup(t.config, file);
     expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600');
@@ -236,6 +238,10 @@ describe.each(dialects)('backup and restore (%s)', (dialect) => {
     expect(fs.readFileSync(path.join(target.config.blobDir, 'ab', 'cd', 'evidence.bin'))).toEqual(
       Buffer.from([0, 1, 2, 255]),
     );
+    // The data dir's keys travel with the rows they unlock.
+    const restoredKey = path.join(target.config.dataDir, 'keys', 'device-keys.key');
+    expect(fs.readFileSync(restoredKey, 'utf8')).toBe('k'.repeat(44));
+    expect((fs.statSync(restoredKey).mode & 0o777).toString(8)).toBe('600');
     const audit = await auditOf(target.config);
     expect(audit.verify).toEqual({ ok: true, count: summary.audit.count });
   });

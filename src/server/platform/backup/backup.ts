@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import { openDatabase, type DatabaseHandle, type Tx } from '../db/database.js';
 import { nowIso } from '../ids.js';
 import { digestFile, HashingWriter, listFiles } from './files.js';
-import { BLOBS_DIR, FORMAT_VERSION, MANIFEST_FILE, TABLES_DIR, type Manifest } from './manifest.js';
+import { BLOBS_DIR, KEYS_DIR, FORMAT_VERSION, MANIFEST_FILE, TABLES_DIR, type Manifest } from './manifest.js';
 import { BackupRefusal } from './refusal.js';
 import { appliedMigrations, dependencyOrder, describeTable, listTables, type TableInfo } from './tables.js';
 import { encodeValue } from './values.js';
@@ -174,6 +174,11 @@ export async function createBackup(
       members.push({ path: `${BLOBS_DIR}/${blob}`, ...(await digestFile(path.join(config.blobDir, blob))) });
       options.onProgress?.({ phase: 'blobs', done: index + 1, total: blobs.length });
     }
+    const keysDir = path.join(config.dataDir, KEYS_DIR);
+    const keys = listFiles(keysDir);
+    if (keys.length > 0) fs.symlinkSync(keysDir, path.join(staging, KEYS_DIR), 'dir');
+    for (const key of keys)
+      members.push({ path: `${KEYS_DIR}/${key}`, ...(await digestFile(path.join(keysDir, key))) });
 
     const manifest: Manifest = {
       format: 'vigil-backup',

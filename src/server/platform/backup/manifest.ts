@@ -5,6 +5,8 @@ export const FORMAT_VERSION = 1;
 export const MANIFEST_FILE = 'manifest.json';
 export const TABLES_DIR = 'tables';
 export const BLOBS_DIR = 'blobs';
+/** Key files of the data dir (e.g. the DC-09 device-key key): the database's secrets are useless without them. */
+export const KEYS_DIR = 'keys';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 // Archive member paths are relative, forward-slashed and never climb out of the archive.

@@ -10,7 +10,14 @@ import { openDatabase, type DatabaseHandle, type Dialect, type Tx } from '../db/
 import { migrateToLatest } from '../db/migrate.js';
 import type { Progress } from './backup.js';
 import { digestFile, listFiles } from './files.js';
-import { BLOBS_DIR, FORMAT_VERSION, MANIFEST_FILE, manifestSchema, type Manifest } from './manifest.js';
+import {
+  BLOBS_DIR,
+  KEYS_DIR,
+  FORMAT_VERSION,
+  MANIFEST_FILE,
+  manifestSchema,
+  type Manifest,
+} from './manifest.js';
 import { BackupRefusal } from './refusal.js';
 import { appliedMigrations, dependencyOrder, describeTable, listTables, type TableInfo } from './tables.js';
 import { decodeValue } from './values.js';
@@ -238,6 +245,20 @@ async function loadTable(
   return count;
 }
 
+/**
+ * Puts the archive's key files into the data dir (mode 0600). An empty target may hold a key made
+ * by a first start; it protects nothing yet, and the restored rows need the archive's key.
+ */
+function placeKeys(staging: string, dataDir: string): void {
+  const source = path.join(staging, KEYS_DIR);
+  for (const file of listFiles(source)) {
+    const target = path.join(dataDir, KEYS_DIR, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+    fs.copyFileSync(path.join(source, file), target);
+    fs.chmodSync(target, 0o600);
+  }
+}
+
 /** Moves the archive's blobs into the blob folder; returns the files placed, to undo on failure. */
 function placeBlobs(staging: string, blobDir: string): string[] {
   const source = path.join(staging, BLOBS_DIR);
@@ -301,6 +322,7 @@ export async function restoreBackup(
     };
 
     const placed = placeBlobs(staging, config.blobDir);
+    placeKeys(staging, config.dataDir);
     const stagingDir = staging;
     try {
       await handle.transaction(async (tx) => {
