@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+import { decodeContactId, decodeSiaDcs, type DecodedEvent } from './events.js';
+import type { Dc09Frame, Dc09Header, Dc09ParseError } from './frame.js';
+
+// The one place where DC-09 meets the monitoring pipeline. The event shape below is ASSUMED
+// (the ingestion contract lives in src/contracts/monitoring.ts, written in parallel); aligning
+// the two at merge time should only touch this file.
+
+/** One event handed to the monitoring pipeline's commit. */
+export interface Dc09PipelineEvent {
+  source: 'dc09';
+  /** Stable across a panel's retransmissions of the same frame: the pipeline dedupes on it. */
+  sourceEventId: string;
+  account: string;
+  receiver?: string;
+  prefix?: string;
+  /** When the receiver read the frame (ISO-8601 UTC). */
+  receivedAt: string;
+  /** The panel's timestamp when it sent one, else receivedAt (ISO-8601 UTC). */
+  occurredAt: string;
+  /** Normalized type (see DC09_EVENT_TYPES). */
+  type: string;
+  /** `BA`, `E130`, `NULL`… exactly as the panel reported it. */
+  rawCode: string;
+  zone?: string;
+  user?: string;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * The idempotency key of a frame: account, receiver, prefix, sequence and panel timestamp, plus
+ * a digest of the decrypted content. The digest keeps two different events apart when a panel
+ * reuses a sequence number within the same second (some send 0000 every time) or sends no
+ * timestamp; a retransmission repeats the content, so the key does not change. The random pad of
+ * an encrypted frame is not part of the content.
+ */
+export function frameKey(frame: Dc09Frame): string {
+  const digest = createHash('sha256')
+    .update(`${frame.messageId}\u0000${frame.data}\u0000`)
+    .update(frame.xdata.map((x) => `${x.id}${x.value}`).join('\u0000'))
+    .digest('hex')
+    .slice(0, 16);
+  return [
+    'dc09',
+    frame.account,
+    frame.receiver ?? '',
+    frame.prefix ?? '',
+    frame.sequence,
+    frame.timestampText ?? '',
+    digest,
+  ].join(':');
+}
+
+function decode(frame: Dc09Frame): DecodedEvent[] {
+  switch (frame.messageId) {
+    case 'NULL':
+      return [
+        { type: 'supervision', rawCode: 'NULL', description: 'Link test', details: { linkTest: true } },
+      ];
+    case 'SIA-DCS':
+      return decodeSiaDcs(frame.data);
+    case 'ADM-CID':
+      return decodeContactId(frame.data);
+  }
+}
+
+function routing(header: Dc09Header): Pick<Dc09PipelineEvent, 'receiver' | 'prefix'> {
+  const out: Pick<Dc09PipelineEvent, 'receiver' | 'prefix'> = {};
+  if (header.receiver !== undefined) out.receiver = header.receiver;
+  if (header.prefix !== undefined) out.prefix = header.prefix;
+  return out;
+}
+
+/**
+ * Turns a parsed frame into pipeline events. `decodable` is false when the frame is valid but its
+ * data is not SIA DCS / Contact ID: the raw data is still returned as one `other` event so it is
+ * stored, and the receiver answers DUH.
+ */
+export function toPipelineEvents(
+  frame: Dc09Frame,
+  receivedAt: Date,
+): { events: Dc09PipelineEvent[]; decodable: boolean } {
+  const key = frameKey(frame);
+  const received = receivedAt.toISOString();
+  const occurred = (frame.timestamp ?? receivedAt).toISOString();
+  const common = {
+    source: 'dc09' as const,
+    account: frame.account,
+    ...routing(frame),
+    receivedAt: received,
+    occurredAt: occurred,
+  };
+  const frameDetails: Record<string, unknown> = {
+    protocol: frame.messageId,
+    encrypted: frame.encrypted,
+    sequence: frame.sequence,
+  };
+  if (frame.xdata.length > 0) frameDetails.xdata = frame.xdata;
+  if (frame.quirks.length > 0) frameDetails.quirks = frame.quirks;
+  const decoded = decode(frame);
+  if (decoded.length === 0) {
+    return {
+      decodable: false,
+      events: [
+        {
+          ...common,
+          sourceEventId: `${key}:0`,
+          type: 'other',
+          rawCode: 'UNDECODABLE',
+          details: { ...frameDetails, description: 'Data the receiver could not decode', data: frame.data },
+        },
+      ],
+    };
+  }
+  return {
+    decodable: true,
+    events: decoded.map((event, index) => {
+      const details: Record<string, unknown> = {
+        ...frameDetails,
+        description: event.description,
+        ...event.details,
+      };
+      if (event.area !== undefined) details.area = event.area;
+      if (event.restores !== undefined) details.restores = event.restores;
+      if (event.condition !== undefined) details.condition = event.condition;
+      const out: Dc09PipelineEvent = {
+        ...common,
+        sourceEventId: `${key}:${index}`,
+        type: event.type,
+        rawCode: event.rawCode,
+        details,
+      };
+      if (event.zone !== undefined) out.zone = event.zone;
+      if (event.user !== undefined) out.user = event.user;
+      return out;
+    }),
+  };
+}
+
+/**
+ * A frame from a known account that could not be read (no key, wrong key, unsupported message
+ * ID). It is stored as a trouble event so a misconfigured panel is never silently ignored; the
+ * receiver throttles these per account, and the minute in the key lets the pipeline fold repeats.
+ */
+export function unreadableFrameEvent(
+  header: Dc09Header & { account: string },
+  reason: Dc09ParseError,
+  receivedAt: Date,
+): Dc09PipelineEvent {
+  const minute = receivedAt.toISOString().slice(0, 16);
+  const condition = reason === 'unsupported' ? 'unsupported_protocol' : 'encryption_key';
+  return {
+    source: 'dc09',
+    sourceEventId: ['dc09', header.account, header.receiver ?? '', header.prefix ?? '', reason, minute].join(
+      ':',
+    ),
+    account: header.account,
+    ...routing(header),
+    receivedAt: receivedAt.toISOString(),
+    occurredAt: receivedAt.toISOString(),
+    type: 'trouble',
+    rawCode: reason === 'unsupported' ? 'DC09-UNSUPPORTED' : 'DC09-KEY',
+    details: {
+      protocol: header.token,
+      encrypted: header.encrypted,
+      sequence: header.sequence,
+      condition,
+      reason,
+      description:
+        reason === 'unsupported'
+          ? `The panel sent message ID "${header.token}", which the receiver does not support`
+          : reason === 'unknown-key'
+            ? 'The panel sent an encrypted message but no key is configured for its account'
+            : 'The panel sent an encrypted message that the configured key does not decrypt',
+    },
+  };
+}
