@@ -11,7 +11,7 @@ import { PanelSimulator, type PanelOptions } from './simulator.js';
 // Real sockets on 127.0.0.1 against a fake commit that records batches: the database pipeline
 // belongs to the monitoring module; here only the protocol and its durability rule are tested.
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 interface Recorder {
   batches: Dc09PipelineEvent[][];
@@ -168,10 +168,10 @@ describe('DC-09 receiver', () => {
         address: '2',
       });
     expect((await send(-60_000)).outcome).toBe('NAK');
-    expect((await send(+30_000)).outcome).toBe('NAK');
+    expect((await send(30_000)).outcome).toBe('NAK');
     expect(store.events()).toHaveLength(0);
     expect((await send(-30_000)).outcome).toBe('ACK');
-    expect((await send(+10_000)).outcome).toBe('ACK');
+    expect((await send(10_000)).outcome).toBe('ACK');
     expect(store.events()).toHaveLength(2);
     expect(receiver.stats().refused.timestamp).toBe(2);
   });
