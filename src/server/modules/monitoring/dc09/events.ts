@@ -263,9 +263,8 @@ function inferSia(code: string): Meaning {
 }
 
 /** The meaning of a SIA DCS two-letter code (known table first, then the DC-03 letter pattern). */
-export function siaCodeMeaning(code: string): Meaning & { known: boolean } {
-  const known = SIA[code];
-  return known ? { ...known, known: true } : { ...inferSia(code), known: false };
+export function siaCodeMeaning(code: string): Meaning & { known?: boolean } {
+  return SIA[code] ?? { ...inferSia(code), known: false };
 }
 
 /** One event in a SIA DCS data element, with the modifiers in force where it appeared. */
@@ -347,7 +346,7 @@ export function decodeSiaDcs(data: string): DecodedEvent[] {
     }
     if (meaning.restores) event.restores = meaning.restores;
     if (meaning.condition) event.condition = meaning.condition;
-    if (!meaning.known) event.details.inferred = true;
+    if (meaning.known === false) event.details.inferred = true;
     if (block.text) event.details.text = block.text;
     if (block.time) event.details.panelTime = block.time;
     if (block.peripheral) event.details.peripheral = block.peripheral;
@@ -548,9 +547,9 @@ export function parseContactIdData(data: string): ContactIdReport | undefined {
   return report;
 }
 
-function cidMeaning(code: string): Meaning & { known: boolean } {
+function cidMeaning(code: string): Meaning & { known?: boolean } {
   const known = CID[code];
-  if (known) return { ...known, known: true };
+  if (known) return known;
   // Unlisted codes still land in their DC-05 group rather than in "other".
   const group = code[0];
   const inferred =
@@ -595,7 +594,7 @@ export function decodeContactId(data: string): DecodedEvent[] {
   if (restores) event.restores = restores;
   if (meaning.condition) event.condition = meaning.condition;
   if (report.qualifier === '6') event.details.previouslyReported = true;
-  if (!meaning.known) event.details.inferred = true;
+  if (meaning.known === false) event.details.inferred = true;
   if (report.text) event.details.text = report.text;
   return [event];
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { decodeContactId, decodeSiaDcs, type DecodedEvent } from './events.js';
 import type { Dc09Frame, Dc09Header, Dc09ParseError } from './frame.js';
 
@@ -35,11 +34,8 @@ export interface Dc09PipelineEvent {
  * an encrypted frame is not part of the content.
  */
 export function frameKey(frame: Dc09Frame): string {
-  const digest = createHash('sha256')
-    .update(`${frame.messageId}\u0000${frame.data}\u0000`)
-    .update(frame.xdata.map((x) => `${x.id}${x.value}`).join('\u0000'))
-    .digest('hex')
-    .slice(0, 16);
+  let content = `${frame.messageId}\u0000${frame.data}`;
+  for (const x of frame.xdata) content += `\u0000${x.id}${x.value}`;
   return [
     'dc09',
     frame.account,
@@ -47,8 +43,22 @@ export function frameKey(frame: Dc09Frame): string {
     frame.prefix ?? '',
     frame.sequence,
     frame.timestampText ?? '',
-    digest,
+    contentDigest(content),
   ].join(':');
+}
+
+// Two FNV-1a passes with different offsets: 64 bits against accidental collisions between
+// frames that already share account, sequence and timestamp. Not a security boundary, and a
+// fraction of the cost of a cryptographic hash on the ingestion hot path.
+function contentDigest(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }
 
 function decode(frame: Dc09Frame): DecodedEvent[] {
@@ -95,8 +105,10 @@ export function toPipelineEvents(
     encrypted: frame.encrypted,
     sequence: frame.sequence,
   };
-  if (frame.xdata.length > 0) frameDetails.xdata = frame.xdata;
-  if (frame.quirks.length > 0) frameDetails.quirks = frame.quirks;
+  const extra: Record<string, unknown> = {};
+  if (frame.xdata.length > 0) extra.xdata = frame.xdata;
+  if (frame.quirks.length > 0) extra.quirks = frame.quirks;
+  Object.assign(frameDetails, extra);
   const decoded = decode(frame);
   if (decoded.length === 0) {
     return {
@@ -115,21 +127,27 @@ export function toPipelineEvents(
   return {
     decodable: true,
     events: decoded.map((event, index) => {
-      const details: Record<string, unknown> = {
-        ...frameDetails,
-        description: event.description,
-        ...event.details,
-      };
+      const details: Record<string, unknown> = Object.assign(
+        { protocol: frame.messageId, encrypted: frame.encrypted, sequence: frame.sequence },
+        extra,
+        event.details,
+      );
+      details.description = event.description;
       if (event.area !== undefined) details.area = event.area;
       if (event.restores !== undefined) details.restores = event.restores;
       if (event.condition !== undefined) details.condition = event.condition;
       const out: Dc09PipelineEvent = {
-        ...common,
+        source: 'dc09',
         sourceEventId: `${key}:${index}`,
+        account: frame.account,
+        receivedAt: received,
+        occurredAt: occurred,
         type: event.type,
         rawCode: event.rawCode,
         details,
       };
+      if (frame.receiver !== undefined) out.receiver = frame.receiver;
+      if (frame.prefix !== undefined) out.prefix = frame.prefix;
       if (event.zone !== undefined) out.zone = event.zone;
       if (event.user !== undefined) out.user = event.user;
       return out;

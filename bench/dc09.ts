@@ -1,0 +1,294 @@
+// npm run bench:dc09 — DC-09 ingestion speed, printed as JSON.
+//
+// 1,000 simulated panels (stop-and-wait, like real ones) over TCP on 127.0.0.1 against the
+// receiver running in its own process, whose commit is a real durable write: a better-sqlite3
+// file in WAL mode with synchronous=FULL, one transaction per group-committed batch. Target
+// (issue 5): ≥ 10,000 acknowledged events/s with p99 acknowledgement latency < 100 ms.
+//
+// Options (environment): DC09_BENCH_PANELS (1000), DC09_BENCH_SECONDS (10),
+// DC09_BENCH_WARMUP_SECONDS (2), DC09_BENCH_SCENARIOS ("plain,encrypted").
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { createLogger } from '../src/server/platform/logger.js';
+import type { Dc09Key } from '../src/server/modules/monitoring/dc09/cipher.js';
+import type { Dc09PipelineEvent } from '../src/server/modules/monitoring/dc09/pipeline-adapter.js';
+import { startDc09Receiver, type Dc09ReceiverStats } from '../src/server/modules/monitoring/dc09/receiver.js';
+import { PanelSimulator, type SimulatedEvent } from '../src/server/modules/monitoring/dc09/simulator.js';
+
+const KEY: Dc09Key = { key: '2B7E151628AED2A6ABF7158809CF4F3C', encoding: 'hex' };
+
+type Scenario = 'plain' | 'encrypted';
+type ToReceiver = { kind: 'report' } | { kind: 'stop' };
+type FromReceiver =
+  | { kind: 'ready'; port: number }
+  | { kind: 'report'; stats: Dc09ReceiverStats; storedRows: number; cpuMs: number; commitMs: CommitTimes };
+
+interface CommitTimes {
+  count: number;
+  meanMs: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;
+
+// ---------------------------------------------------------------------------------------------
+// Receiver process.
+
+async function runReceiver(scenario: Scenario): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-dc09-bench-'));
+  const db = new Database(path.join(dir, 'bench.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec(`create table dc09_event (
+    source_event_id text primary key, account text not null, receiver text, prefix text,
+    type text not null, raw_code text not null, zone text, user_ref text,
+    occurred_at text not null, received_at text not null, details text)`);
+  const insert = db.prepare(
+    `insert or ignore into dc09_event values
+     (@sourceEventId, @account, @receiver, @prefix, @type, @rawCode, @zone, @user, @occurredAt, @receivedAt, @details)`,
+  );
+  const insertBatch = db.transaction((events: Dc09PipelineEvent[]) => {
+    for (const e of events) {
+      insert.run({
+        sourceEventId: e.sourceEventId,
+        account: e.account,
+        receiver: e.receiver ?? null,
+        prefix: e.prefix ?? null,
+        type: e.type,
+        rawCode: e.rawCode,
+        zone: e.zone ?? null,
+        user: e.user ?? null,
+        occurredAt: e.occurredAt,
+        receivedAt: e.receivedAt,
+        details: JSON.stringify(e.details ?? {}),
+      });
+    }
+  });
+  const commitDurations: number[] = [];
+  const receiver = await startDc09Receiver({
+    port: 0,
+    host: '127.0.0.1',
+    keys: () => (scenario === 'encrypted' ? KEY : undefined),
+    logger: createLogger('warn'),
+    // All simulated panels share 127.0.0.1, as panels behind one carrier NAT would.
+    limits: {
+      maxConnectionsPerAddress: 5000,
+      groupCommitDelayMs: Number(process.env.DC09_BENCH_GROUP_COMMIT_MS ?? 2),
+    },
+    commit: (events) => {
+      const started = performance.now();
+      insertBatch(events);
+      commitDurations.push(performance.now() - started);
+      return Promise.resolve();
+    },
+  });
+  const cpuAtStart = process.cpuUsage();
+  const send = (message: FromReceiver): void => void process.send?.(message);
+  send({ kind: 'ready', port: receiver.port });
+  process.on('message', (message: ToReceiver) => {
+    if (message.kind === 'report') {
+      const cpu = process.cpuUsage(cpuAtStart);
+      const sorted = [...commitDurations].sort((a, b) => a - b);
+      const row = db.prepare('select count(*) as n from dc09_event').get() as { n: number };
+      send({
+        kind: 'report',
+        stats: receiver.stats(),
+        storedRows: row.n,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        commitMs: {
+          count: sorted.length,
+          meanMs: round(sorted.reduce((a, b) => a + b, 0) / Math.max(sorted.length, 1), 2),
+          p99Ms: round(percentile(sorted, 99), 2),
+          maxMs: round(sorted.at(-1) ?? 0, 2),
+        },
+      });
+    } else {
+      void receiver.close().then(() => {
+        db.close();
+        rmSync(dir, { recursive: true, force: true });
+        process.exit(0);
+      });
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Panels (this process).
+
+const EVENTS: SimulatedEvent[] = [
+  { protocol: 'SIA-DCS', code: 'BA', address: '01', area: '1' },
+  { protocol: 'SIA-DCS', code: 'BR', address: '01', area: '1' },
+  { protocol: 'SIA-DCS', code: 'OP', address: '004', area: '1' },
+  { protocol: 'SIA-DCS', code: 'CL', address: '004', area: '1' },
+  { protocol: 'ADM-CID', qualifier: '1', code: '130', zone: '015' },
+  { protocol: 'ADM-CID', qualifier: '3', code: '130', zone: '015' },
+  { protocol: 'ADM-CID', qualifier: '1', code: '602', zone: '000' },
+  { protocol: 'NULL' },
+];
+
+function startReceiver(scenario: Scenario): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(fileURLToPath(import.meta.url), ['receiver', scenario], {
+    // DC09_BENCH_PROFILE=dir writes a CPU profile of the receiver process there.
+    execArgv: process.env.DC09_BENCH_PROFILE
+      ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${process.env.DC09_BENCH_PROFILE}`]
+      : process.execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
+    child.on('message', (message: FromReceiver) => {
+      if (message.kind === 'ready') resolve({ child, port: message.port });
+    });
+  });
+}
+
+function ask(child: ChildProcess): Promise<Extract<FromReceiver, { kind: 'report' }>> {
+  return new Promise((resolve) => {
+    const onMessage = (message: FromReceiver): void => {
+      if (message.kind === 'report') {
+        child.off('message', onMessage);
+        resolve(message);
+      }
+    };
+    child.on('message', onMessage);
+    child.send({ kind: 'report' } satisfies ToReceiver);
+  });
+}
+
+async function runScenario(scenario: Scenario, panelCount: number, seconds: number, warmupSeconds: number) {
+  const { child, port } = await startReceiver(scenario);
+  const panels = Array.from(
+    { length: panelCount },
+    (_, i) =>
+      new PanelSimulator({
+        port,
+        account: (0x10000 + i).toString(16).toUpperCase(),
+        receiver: '1',
+        prefix: '1',
+        key: scenario === 'encrypted' ? KEY : undefined,
+        ackTimeoutMs: 5000,
+        retries: 3,
+      }),
+  );
+  for (let i = 0; i < panels.length; i += 100)
+    await Promise.all(panels.slice(i, i + 100).map((p) => p.connect()));
+
+  const cpuAtStart = process.cpuUsage();
+  const latencies: number[] = [];
+  const outcomes: Record<string, number> = {};
+  let acked = 0;
+  let ackedEvents = 0;
+  let retransmissions = 0;
+  const startedAt = performance.now();
+  const measureFrom = startedAt + warmupSeconds * 1000;
+  const stopAt = measureFrom + seconds * 1000;
+  let before: Extract<FromReceiver, { kind: 'report' }> | undefined;
+  const snapshot = setTimeout(() => void ask(child).then((r) => (before = r)), warmupSeconds * 1000);
+
+  await Promise.all(
+    panels.map(async (panel, i) => {
+      let n = i;
+      while (performance.now() < stopAt) {
+        const event = EVENTS[n % EVENTS.length] ?? { protocol: 'NULL' };
+        n += 1;
+        const sentAt = performance.now();
+        const result = await panel.send(event);
+        if (sentAt < measureFrom) continue;
+        outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
+        retransmissions += result.attempts - 1;
+        if (result.outcome === 'ACK') {
+          acked += 1;
+          ackedEvents += 1;
+          latencies.push(result.latencyMs);
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - measureFrom) / 1000;
+  clearTimeout(snapshot);
+  const after = await ask(child);
+  await Promise.all(panels.map((p) => p.close()));
+  child.send({ kind: 'stop' } satisfies ToReceiver);
+  await new Promise((resolve) => child.once('exit', resolve));
+
+  const cpu = process.cpuUsage(cpuAtStart);
+  const cpuOfPanels = (cpu.user + cpu.system) / 1e6;
+  latencies.sort((a, b) => a - b);
+  const commits = after.stats.commits - (before?.stats.commits ?? 0);
+  const committedEvents = after.stats.committedEvents - (before?.stats.committedEvents ?? 0);
+  const eventsPerSecond = ackedEvents / elapsed;
+  const p99 = percentile(latencies, 99);
+  return {
+    scenario,
+    panels: panelCount,
+    measuredSeconds: round(elapsed, 2),
+    acknowledgedFrames: acked,
+    acknowledgedEventsPerSecond: Math.round(eventsPerSecond),
+    ackLatencyMs: {
+      p50: round(percentile(latencies, 50), 2),
+      p95: round(percentile(latencies, 95), 2),
+      p99: round(p99, 2),
+      max: round(latencies.at(-1) ?? 0, 2),
+    },
+    outcomes,
+    retransmissions,
+    groupCommit: {
+      commits,
+      meanBatch: round(committedEvents / Math.max(commits, 1), 1),
+      largestBatch: after.stats.largestBatch,
+      commitDurationMs: after.commitMs,
+    },
+    durability: {
+      storedRows: after.storedRows,
+      acknowledgedByReceiver: after.stats.acks,
+      // Every ACK follows a durable commit, so stored rows can never be fewer than ACKs sent.
+      everyAckStored: after.storedRows >= after.stats.acks,
+    },
+    receiverCpuSeconds: round(after.cpuMs / 1000, 2),
+    panelsCpuSeconds: round(cpuOfPanels, 2),
+    loadAverage1m: round(os.loadavg()[0] ?? 0, 2),
+    targets: { eventsPerSecond: 10_000, p99LatencyMs: 100 },
+    meetsTargets: eventsPerSecond >= 10_000 && p99 < 100,
+  };
+}
+
+async function main(): Promise<void> {
+  const panelCount = Number(process.env.DC09_BENCH_PANELS ?? 1000);
+  const seconds = Number(process.env.DC09_BENCH_SECONDS ?? 10);
+  const warmup = Number(process.env.DC09_BENCH_WARMUP_SECONDS ?? 2);
+  const scenarios = (process.env.DC09_BENCH_SCENARIOS ?? 'plain,encrypted')
+    .split(',')
+    .filter((s): s is Scenario => s === 'plain' || s === 'encrypted');
+  const results = [];
+  for (const scenario of scenarios) results.push(await runScenario(scenario, panelCount, seconds, warmup));
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        benchmark: 'dc09',
+        machine: { cpus: os.cpus().length, node: process.version },
+        transport: 'tcp',
+        commit: 'better-sqlite3, WAL, synchronous=FULL, one transaction per batch',
+        results,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+}
+
+if (process.argv[2] === 'receiver') {
+  void runReceiver(process.argv[3] === 'encrypted' ? 'encrypted' : 'plain');
+} else {
+  await main();
+}
