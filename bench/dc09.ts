@@ -12,12 +12,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { createLogger } from '../src/server/platform/logger.js';
 import type { Dc09Key } from '../src/server/modules/monitoring/dc09/cipher.js';
-import type { Dc09PipelineEvent } from '../src/server/modules/monitoring/dc09/pipeline-adapter.js';
 import { startDc09Receiver, type Dc09ReceiverStats } from '../src/server/modules/monitoring/dc09/receiver.js';
 import { PanelSimulator, type SimulatedEvent } from '../src/server/modules/monitoring/dc09/simulator.js';
+import { openSqliteEventStore } from '../src/server/modules/monitoring/dc09/testing/sqlite-store.js';
 
 const KEY: Dc09Key = { key: '2B7E151628AED2A6ABF7158809CF4F3C', encoding: 'hex' };
 
@@ -46,35 +45,7 @@ const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 
 
 async function runReceiver(scenario: Scenario): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-dc09-bench-'));
-  const db = new Database(path.join(dir, 'bench.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec(`create table dc09_event (
-    source_event_id text primary key, account text not null, receiver text, prefix text,
-    type text not null, raw_code text not null, zone text, user_ref text,
-    occurred_at text not null, received_at text not null, details text)`);
-  const insert = db.prepare(
-    `insert or ignore into dc09_event values
-     (@sourceEventId, @account, @receiver, @prefix, @type, @rawCode, @zone, @user, @occurredAt, @receivedAt, @details)`,
-  );
-  const insertBatch = db.transaction((events: Dc09PipelineEvent[]) => {
-    for (const e of events) {
-      insert.run({
-        sourceEventId: e.sourceEventId,
-        account: e.account,
-        receiver: e.receiver ?? null,
-        prefix: e.prefix ?? null,
-        type: e.type,
-        rawCode: e.rawCode,
-        zone: e.zone ?? null,
-        user: e.user ?? null,
-        occurredAt: e.occurredAt,
-        receivedAt: e.receivedAt,
-        details: JSON.stringify(e.details ?? {}),
-      });
-    }
-  });
-  const commitDurations: number[] = [];
+  const store = openSqliteEventStore(path.join(dir, 'bench.db'));
   const receiver = await startDc09Receiver({
     port: 0,
     host: '127.0.0.1',
@@ -85,12 +56,7 @@ async function runReceiver(scenario: Scenario): Promise<void> {
       maxConnectionsPerAddress: 5000,
       groupCommitDelayMs: Number(process.env.DC09_BENCH_GROUP_COMMIT_MS ?? 2),
     },
-    commit: (events) => {
-      const started = performance.now();
-      insertBatch(events);
-      commitDurations.push(performance.now() - started);
-      return Promise.resolve();
-    },
+    commit: store.commit,
   });
   const cpuAtStart = process.cpuUsage();
   const send = (message: FromReceiver): void => void process.send?.(message);
@@ -98,12 +64,11 @@ async function runReceiver(scenario: Scenario): Promise<void> {
   process.on('message', (message: ToReceiver) => {
     if (message.kind === 'report') {
       const cpu = process.cpuUsage(cpuAtStart);
-      const sorted = [...commitDurations].sort((a, b) => a - b);
-      const row = db.prepare('select count(*) as n from dc09_event').get() as { n: number };
+      const sorted = [...store.commitDurations].sort((a, b) => a - b);
       send({
         kind: 'report',
         stats: receiver.stats(),
-        storedRows: row.n,
+        storedRows: store.count(),
         cpuMs: (cpu.user + cpu.system) / 1000,
         commitMs: {
           count: sorted.length,
@@ -114,7 +79,7 @@ async function runReceiver(scenario: Scenario): Promise<void> {
       });
     } else {
       void receiver.close().then(() => {
-        db.close();
+        store.close();
         rmSync(dir, { recursive: true, force: true });
         process.exit(0);
       });
@@ -187,8 +152,8 @@ async function runScenario(scenario: Scenario, panelCount: number, seconds: numb
   const cpuAtStart = process.cpuUsage();
   const latencies: number[] = [];
   const outcomes: Record<string, number> = {};
+  // Every frame carries one event (NULL frames one supervision event), so frames = events.
   let acked = 0;
-  let ackedEvents = 0;
   let retransmissions = 0;
   const startedAt = performance.now();
   const measureFrom = startedAt + warmupSeconds * 1000;
@@ -209,7 +174,6 @@ async function runScenario(scenario: Scenario, panelCount: number, seconds: numb
         retransmissions += result.attempts - 1;
         if (result.outcome === 'ACK') {
           acked += 1;
-          ackedEvents += 1;
           latencies.push(result.latencyMs);
         }
       }
@@ -227,7 +191,7 @@ async function runScenario(scenario: Scenario, panelCount: number, seconds: numb
   latencies.sort((a, b) => a - b);
   const commits = after.stats.commits - (before?.stats.commits ?? 0);
   const committedEvents = after.stats.committedEvents - (before?.stats.committedEvents ?? 0);
-  const eventsPerSecond = ackedEvents / elapsed;
+  const eventsPerSecond = acked / elapsed;
   const p99 = percentile(latencies, 99);
   return {
     scenario,

@@ -138,6 +138,7 @@ class Dc09Service {
   private readonly recent: RecentKeys;
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly unreadableAt = new Map<string, number>();
+  private readonly refusalLoggedAt = new Map<string, number>();
   private readonly clock: () => Date;
   readonly counters = {
     frames: 0,
@@ -193,10 +194,7 @@ class Dc09Service {
     });
     if (!parsed.ok) {
       this.counters.refused[parsed.reason] = (this.counters.refused[parsed.reason] ?? 0) + 1;
-      this.options.logger.warn(
-        { peer, reason: parsed.reason, detail: parsed.message, account: parsed.header?.account },
-        'dc09: frame refused',
-      );
+      this.logRefusal(peer, parsed.reason, parsed.message, parsed.header?.account);
       if (['crc', 'length', 'format', 'timestamp'].includes(parsed.reason) || !parsed.header) {
         this.counters.naks += 1;
         return buildNak(this.clock());
@@ -246,6 +244,24 @@ class Dc09Service {
     }
     this.counters.acks += 1;
     return buildAck(frame, this.clock());
+  }
+
+  /** Warns once per peer and reason every 10 s (debug otherwise), so a noisy peer cannot flood logs. */
+  private logRefusal(
+    peer: string,
+    reason: Dc09ParseError,
+    detail: string,
+    account: string | undefined,
+  ): void {
+    const key = `${peer}\u0000${reason}`;
+    const now = Date.now();
+    const last = this.refusalLoggedAt.get(key);
+    const level = last === undefined || now - last > 10_000 ? 'warn' : 'debug';
+    if (level === 'warn') {
+      if (this.refusalLoggedAt.size > 10_000) this.refusalLoggedAt.clear();
+      this.refusalLoggedAt.set(key, now);
+    }
+    this.options.logger[level]({ peer, reason, detail, account }, 'dc09: frame refused');
   }
 
   /** Stores a trouble event for a frame that could not be read, at most once per interval. */
@@ -401,7 +417,10 @@ export async function startDc09Receiver(options: Dc09ReceiverOptions): Promise<D
   server.on('error', (error) => logger.error({ err: error }, 'dc09: TCP server error'));
 
   const udp = options.udp === false ? undefined : dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+  const udpInFlight = new Set<Promise<void>>();
+  let closing = false;
   const onDatagram = (socket: dgram.Socket, message: Buffer, remote: dgram.RemoteInfo): void => {
+    if (closing) return;
     if (message.length > limits.maxFrameBytes) {
       counters.oversize += 1;
       return;
@@ -415,12 +434,14 @@ export async function startDc09Receiver(options: Dc09ReceiverOptions): Promise<D
         return;
       }
       udpPending.set(remote.address, pending + 1);
-      void service.answer(next.frame, remote.address).then((response) => {
+      const answered = service.answer(next.frame, remote.address).then((response) => {
+        udpInFlight.delete(answered);
         const left = (udpPending.get(remote.address) ?? 1) - 1;
         if (left <= 0) udpPending.delete(remote.address);
         else udpPending.set(remote.address, left);
         if (response) socket.send(response, remote.port, remote.address);
       });
+      udpInFlight.add(answered);
     }
   };
   udp?.on('message', (message, remote) => onDatagram(udp, message, remote));
@@ -454,11 +475,16 @@ export async function startDc09Receiver(options: Dc09ReceiverOptions): Promise<D
       ...counters,
     }),
     close: async () => {
+      closing = true;
       server.close();
-      udp?.close();
-      for (const conn of connections) conn.socket.pause();
+      for (const conn of connections) {
+        conn.closing = true;
+        conn.socket.pause();
+      }
       await service.committer.drain();
       await Promise.all([...connections].map((conn) => conn.answers));
+      await Promise.all(udpInFlight);
+      udp?.close();
       for (const conn of connections) conn.socket.destroy();
       logger.info({ port }, 'dc09: receiver closed');
     },

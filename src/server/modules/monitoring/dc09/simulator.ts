@@ -176,8 +176,7 @@ export class PanelSimulator {
       try {
         await this.transmit(frame);
       } catch {
-        // Connection refused or reset: count it as an unanswered attempt.
-        this.waiter?.resolve(undefined);
+        // Receiver down (connection refused): wait out the timeout as a real panel would.
       }
       const response = await answer;
       if (response) {
