@@ -199,3 +199,21 @@ describe('pipeline adapter', () => {
     });
   });
 });
+
+describe('hostile data', () => {
+  it('decodes pathological data in linear time (10x a maximal frame)', () => {
+    const nasty = [
+      `#1234|NBA${'1'.repeat(40_000)}\nx`,
+      `#1234|N${'ri1'.repeat(13_000)}`,
+      `#1234|${'^'.repeat(40_000)}`,
+      `#1234|1130 01 015${'\n'.repeat(40_000)}x`,
+      `${'/'.repeat(40_000)}`,
+    ];
+    const started = performance.now();
+    for (const data of nasty) {
+      decodeSiaDcs(data);
+      decodeContactId(data);
+    }
+    expect(performance.now() - started).toBeLessThan(200);
+  });
+});

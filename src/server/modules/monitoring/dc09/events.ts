@@ -281,7 +281,8 @@ export interface SiaDcsBlock {
 
 const ACCOUNT_PREFIX = /^#?([0-9A-Fa-f]{3,16})?\|/;
 const MODIFIER = /^([a-z]{2})([0-9:.-]*)/;
-const CODE = /^([A-Z]{2})(\d*)(.*)$/;
+// [\s\S] rather than ".": a line break in hostile data must not make the match backtrack.
+const CODE = /^([A-Z]{2})(\d*)([\s\S]*)$/;
 
 function parseBlocks(body: string): SiaDcsBlock[] {
   const context: Omit<SiaDcsBlock, 'code'> = {};
@@ -516,7 +517,7 @@ const CID: Record<string, Meaning> = {
 const OPEN_CLOSE = new Set(['400', '401', '402', '403', '407', '408', '409', '441', '442']);
 
 const CID_PATTERN =
-  /^(?:#?([0-9A-Fa-f]{3,16})?\|)?\s*([136ERP])\s*(\d{3})\s*([0-9A-Fa-f]{2})\s*([0-9A-Fa-f]{3})(.*)$/;
+  /^(?:#?([0-9A-Fa-f]{3,16})?\|)?\s*([136ERP])\s*(\d{3})\s*([0-9A-Fa-f]{2})\s*([0-9A-Fa-f]{3})([\s\S]*)$/;
 const QUALIFIER: Record<string, '1' | '3' | '6'> = { '1': '1', E: '1', '3': '3', R: '3', '6': '6', P: '6' };
 const QUALIFIER_LETTER = { '1': 'E', '3': 'R', '6': 'P' } as const;
 
