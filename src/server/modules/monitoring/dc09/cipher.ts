@@ -18,6 +18,20 @@ const HEX_KEY = /^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{48}|[0-9a-fA-F]{64})$/;
 /** The AES key bytes a configured key may stand for, most likely first; empty when unusable. */
 export function keyCandidates(key: Dc09Key | Uint8Array): Buffer[] {
   if (key instanceof Uint8Array) return [16, 24, 32].includes(key.length) ? [Buffer.from(key)] : [];
+  // The key registry hands out the same object for an account every time: decode it once.
+  const cached = decodedKeys.get(key);
+  if (cached && cached.source === key.key && cached.encoding === key.encoding) return cached.candidates;
+  const candidates = decodeKey(key);
+  decodedKeys.set(key, { source: key.key, encoding: key.encoding, candidates });
+  return candidates;
+}
+
+const decodedKeys = new WeakMap<
+  Dc09Key,
+  { source: string; encoding: Dc09Key['encoding']; candidates: Buffer[] }
+>();
+
+function decodeKey(key: Dc09Key): Buffer[] {
   const out: Buffer[] = [];
   if (key.encoding !== 'ascii' && HEX_KEY.test(key.key)) out.push(Buffer.from(key.key, 'hex'));
   if (key.encoding !== 'hex' && PRINTABLE_ASCII.test(key.key) && [16, 24, 32].includes(key.key.length)) {
@@ -40,7 +54,11 @@ interface Contexts {
 const contexts = new Map<string, Contexts>();
 const MAX_CONTEXTS = 4096;
 
+const contextsByKeyObject = new WeakMap<Uint8Array, Contexts>();
+
 function contextsFor(key: Uint8Array): Contexts {
+  const known = contextsByKeyObject.get(key);
+  if (known) return known;
   const id = Buffer.from(key).toString('hex');
   let found = contexts.get(id);
   if (!found) {
@@ -51,6 +69,7 @@ function contextsFor(key: Uint8Array): Contexts {
     };
     contexts.set(id, found);
   }
+  contextsByKeyObject.set(key, found);
   return found;
 }
 

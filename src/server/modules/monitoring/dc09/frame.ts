@@ -102,10 +102,11 @@ function failure(reason: Dc09ParseError, message: string, header?: Dc09Header): 
 
 /** Bytes (or a string of UTF-8 text) to one char per byte, LF/CR delimiters removed. */
 function toByteString(input: Uint8Array | string): string {
-  let text =
+  const bytes =
     typeof input === 'string'
-      ? Buffer.from(input, 'utf8').toString('latin1')
-      : Buffer.from(input).toString('latin1');
+      ? Buffer.from(input, 'utf8')
+      : Buffer.from(input.buffer, input.byteOffset, input.byteLength); // a view, not a copy
+  let text = bytes.toString('latin1');
   if (text.startsWith('\n')) text = text.slice(1);
   if (text.endsWith('\r')) text = text.slice(0, -1);
   return text;
