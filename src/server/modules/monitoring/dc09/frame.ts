@@ -85,7 +85,7 @@ const HEADER =
   /^"(\*?)([^"[\]]{1,16})"(\d{4})(?:R([0-9A-Fa-f]{1,6}))?(?:L([0-9A-Fa-f]{1,6}?))?(?:#([0-9A-Fa-f]{3,16})|A0)?\[/;
 const HEX_BLOCKS = /^(?:[0-9A-Fa-f]{32})+$/;
 const DATA_ACCOUNT = /^#([0-9A-Fa-f]{3,16})\|/;
-const MESSAGE_IDS: ReadonlySet<string> = new Set(DC09_MESSAGE_IDS);
+const isMessageId = (id: string): id is Dc09MessageId => DC09_MESSAGE_IDS.some((known) => known === id);
 
 interface Envelope {
   body: string;
@@ -244,7 +244,7 @@ export function parseFrameUnchecked(
   if ('ok' in envelope) return envelope;
   const { header } = envelope;
   const messageId = header.encrypted ? header.token.slice(1) : header.token;
-  if (!MESSAGE_IDS.has(messageId)) {
+  if (!isMessageId(messageId)) {
     return failure('unsupported', `message ID "${header.token}" is not supported`, header);
   }
   let content: Content;
@@ -277,7 +277,7 @@ export function parseFrameUnchecked(
   const frame: Dc09Frame = {
     ...header,
     account,
-    messageId: messageId as Dc09MessageId,
+    messageId,
     data: content.data,
     xdata: content.xdata,
     quirks,
@@ -401,7 +401,9 @@ export interface Dc09Response {
   timestamp?: Date;
 }
 
-const RESPONSES: ReadonlySet<string> = new Set(['ACK', 'NAK', 'DUH', 'RSP']);
+const RESPONSE_KINDS = ['ACK', 'NAK', 'DUH', 'RSP'] as const;
+const isResponseKind = (kind: string): kind is Dc09Response['kind'] =>
+  RESPONSE_KINDS.some((known) => known === kind);
 
 /** Parses a receiver's answer (panel side); an encrypted `*ACK` needs the account's key. */
 export function parseResponse(
@@ -413,8 +415,8 @@ export function parseResponse(
     if ('ok' in envelope) return envelope;
     const { header } = envelope;
     const kind = header.encrypted ? header.token.slice(1) : header.token;
-    if (!RESPONSES.has(kind)) return failure('unsupported', `"${header.token}" is not a response`, header);
-    const response: Dc09Response = { ...header, kind: kind as Dc09Response['kind'] };
+    if (!isResponseKind(kind)) return failure('unsupported', `"${header.token}" is not a response`, header);
+    const response: Dc09Response = { ...header, kind };
     if (header.encrypted) {
       const decrypted = decrypt(envelope, kind, { keys: () => key, window: false });
       if ('ok' in decrypted) return decrypted;

@@ -132,6 +132,8 @@ function takeFrame(buffer: Buffer): { frame: Buffer; rest: Buffer } | undefined 
   return { frame: start >= 0 ? chunk.subarray(start) : chunk, rest: buffer.subarray(end + 1) };
 }
 
+const emptyRefusals = (): Partial<Record<Dc09ParseError, number>> => ({});
+
 /** Turns frames into answers: parse, group commit, dedupe, ACK/NAK/DUH. Transport-agnostic. */
 class Dc09Service {
   readonly committer: GroupCommitter<Dc09PipelineEvent>;
@@ -147,7 +149,7 @@ class Dc09Service {
     duhs: 0,
     unanswered: 0,
     duplicates: 0,
-    refused: {} as Partial<Record<Dc09ParseError, number>>,
+    refused: emptyRefusals(),
   };
 
   constructor(
