@@ -214,6 +214,7 @@ describe('hostile data', () => {
       decodeSiaDcs(data);
       decodeContactId(data);
     }
-    expect(performance.now() - started).toBeLessThan(200);
+    // Linear work here takes milliseconds; the quadratic backtracking it replaces took seconds.
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

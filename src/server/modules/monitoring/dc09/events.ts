@@ -288,6 +288,7 @@ function parseBlocks(body: string): SiaDcsBlock[] {
   const context: Omit<SiaDcsBlock, 'code'> = {};
   const events: SiaDcsBlock[] = [];
   for (const raw of body.split('/')) {
+    if (raw.length === 0) continue;
     // ^text^ carries a zone or user name; keep it, then read the rest.
     const texts: string[] = [];
     let block = raw.replace(/\^([^^]*)\^?/g, (_, text: string) => {
