@@ -1,3 +1,4 @@
+import dgram from 'node:dgram';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../platform/logger.js';
@@ -394,6 +395,23 @@ describe('DC-09 receiver', () => {
     const flooded = store.events().filter((e) => e.account === 'F00D').length;
     expect(flooded).toBeGreaterThan(0);
     expect(flooded).toBeLessThan(3000);
+  });
+
+  it('refuses to start when the UDP port is taken, releasing the TCP port', async () => {
+    const blocker = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) => blocker.bind(0, '127.0.0.1', resolve));
+    const taken = blocker.address().port;
+    try {
+      await expect(start({ commit: recorder().commit, port: taken })).rejects.toThrow(/EADDRINUSE/);
+      const probe = net.createServer();
+      await new Promise<void>((resolve, reject) => {
+        probe.once('error', reject);
+        probe.listen(taken, '127.0.0.1', resolve);
+      });
+      await new Promise<void>((resolve) => probe.close(() => resolve()));
+    } finally {
+      blocker.close();
+    }
   });
 
   it('drains on close: frames already received still get their ACK', async () => {

@@ -418,7 +418,6 @@ export async function startDc09Receiver(options: Dc09ReceiverOptions): Promise<D
   server.maxConnections = limits.maxConnections;
   server.on('error', (error) => logger.error({ err: error }, 'dc09: TCP server error'));
 
-  const udp = options.udp === false ? undefined : dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
   const udpInFlight = new Set<Promise<void>>();
   let closing = false;
   const onDatagram = (socket: dgram.Socket, message: Buffer, remote: dgram.RemoteInfo): void => {
@@ -446,17 +445,30 @@ export async function startDc09Receiver(options: Dc09ReceiverOptions): Promise<D
       udpInFlight.add(answered);
     }
   };
-  udp?.on('message', (message, remote) => onDatagram(udp, message, remote));
-  udp?.on('error', (error) => logger.error({ err: error }, 'dc09: UDP socket error'));
+  const openUdp = (): dgram.Socket => {
+    const socket = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
+    socket.on('message', (message, remote) => onDatagram(socket, message, remote));
+    socket.on('error', (error) => logger.error({ err: error }, 'dc09: UDP socket error'));
+    return socket;
+  };
 
   // With port 0 the TCP port is chosen first and UDP takes the same number; retry on a clash.
   let port = options.port;
+  let udp: dgram.Socket | undefined;
   for (let attempt = 0; ; attempt += 1) {
     port = await listenTcp(server, options.port, host);
+    if (options.udp === false) break;
+    const socket = openUdp();
     try {
-      if (udp) await bindUdp(udp, port, host);
+      await bindUdp(socket, port, host);
+      udp = socket;
       break;
     } catch (error) {
+      try {
+        socket.close();
+      } catch {
+        // A socket whose bind failed may already be closed.
+      }
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (options.port !== 0 || attempt >= 5) throw error;
     }
