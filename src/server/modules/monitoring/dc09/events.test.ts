@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { decodeContactId, decodeSiaDcs, DC09_EVENT_TYPES } from './events.js';
 import { buildFrame, parseFrame, type Dc09Frame } from './frame.js';
-import { frameKey, toPipelineEvents, unreadableFrameEvent } from './pipeline-adapter.js';
+import {
+  frameKey,
+  retransmissionKey,
+  toPipelineEvents,
+  UNTIMESTAMPED_BUCKET_MS,
+  unreadableFrameEvent,
+} from './pipeline-adapter.js';
 
 describe('SIA DCS codes', () => {
   it.each([
@@ -164,10 +170,24 @@ describe('pipeline adapter', () => {
   });
 
   it('tells apart different events that reuse a sequence number and second', () => {
-    const a = frameKey(parse(buildFrame(spec)));
-    expect(frameKey(parse(buildFrame({ ...spec, data: '#BEEF|Nri1/BA03' })))).not.toBe(a);
-    expect(frameKey(parse(buildFrame({ ...spec, sequence: 13 })))).not.toBe(a);
-    expect(frameKey(parse(buildFrame({ ...spec, timestamp: new Date(at.getTime() + 1000) })))).not.toBe(a);
+    const a = retransmissionKey(parse(buildFrame(spec)));
+    expect(retransmissionKey(parse(buildFrame({ ...spec, data: '#BEEF|Nri1/BA03' })))).not.toBe(a);
+    expect(retransmissionKey(parse(buildFrame({ ...spec, sequence: 13 })))).not.toBe(a);
+    expect(
+      retransmissionKey(parse(buildFrame({ ...spec, timestamp: new Date(at.getTime() + 1000) }))),
+    ).not.toBe(a);
+  });
+
+  it('gives an untimestamped frame a new identity in each receive-time bucket', () => {
+    const clear = { ...spec, key: undefined, timestamp: null };
+    const frame = parse(buildFrame(clear));
+    const bucketStart = new Date(Math.ceil(at.getTime() / UNTIMESTAMPED_BUCKET_MS) * UNTIMESTAMPED_BUCKET_MS);
+    expect(frameKey(frame, bucketStart)).toBe(frameKey(frame, new Date(bucketStart.getTime() + 60_000)));
+    expect(frameKey(frame, bucketStart)).not.toBe(frameKey(frame, new Date(bucketStart.getTime() - 1)));
+    expect(frameKey(frame, bucketStart).startsWith(retransmissionKey(frame))).toBe(true);
+    // A timestamped frame keeps its identity whenever it arrives.
+    const stamped = parse(buildFrame(spec));
+    expect(frameKey(stamped, at)).toBe(frameKey(stamped, new Date(at.getTime() + 86_400_000)));
   });
 
   it('turns a link test into a supervision event', () => {

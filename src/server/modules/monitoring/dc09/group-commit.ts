@@ -100,19 +100,29 @@ export class GroupCommitter<T> {
   }
 }
 
-/** A bounded set remembering the most recently added keys (insertion-ordered Map as an LRU). */
+/**
+ * A bounded set of recently seen keys that forgets each one after a time to live (an
+ * insertion-ordered Map: the oldest entry is the first to go when full).
+ */
 export class RecentKeys {
-  private readonly keys = new Map<string, true>();
+  private readonly keys = new Map<string, number>();
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly ttlMs: number,
+  ) {}
 
-  has(key: string): boolean {
-    return this.keys.has(key);
+  has(key: string, now: number): boolean {
+    const expires = this.keys.get(key);
+    if (expires === undefined) return false;
+    if (expires > now) return true;
+    this.keys.delete(key);
+    return false;
   }
 
-  add(key: string): void {
+  add(key: string, now: number): void {
     this.keys.delete(key);
-    this.keys.set(key, true);
+    this.keys.set(key, now + this.ttlMs);
     if (this.keys.size > this.capacity) {
       const oldest = this.keys.keys().next();
       if (!oldest.done) this.keys.delete(oldest.value);

@@ -27,13 +27,22 @@ export interface Dc09PipelineEvent {
 }
 
 /**
- * The idempotency key of a frame: account, receiver, prefix, sequence and panel timestamp, plus
- * a digest of the decrypted content. The digest keeps two different events apart when a panel
- * reuses a sequence number within the same second (some send 0000 every time) or sends no
- * timestamp; a retransmission repeats the content, so the key does not change. The random pad of
- * an encrypted frame is not part of the content.
+ * How long an untimestamped frame keeps one identity. DC-09 makes the timestamp optional on
+ * clear-text frames and some panels also never advance the sequence number, so the same daily
+ * test report would otherwise get the same key every day and be deduplicated away for good.
+ * Retransmissions come within seconds; one crossing a bucket boundary is stored twice, which is
+ * visible, where a lost report would not be.
  */
-export function frameKey(frame: Dc09Frame): string {
+export const UNTIMESTAMPED_BUCKET_MS = 10 * 60_000;
+
+/**
+ * The retransmission identity of a frame: account, receiver, prefix, sequence and panel
+ * timestamp, plus a digest of the decrypted content. The digest keeps two different events apart
+ * when a panel reuses a sequence number within the same second (some send 0000 every time); a
+ * retransmission repeats the content, so the key does not change. The random pad of an encrypted
+ * frame is not part of it. The receiver remembers these keys to answer retransmissions.
+ */
+export function retransmissionKey(frame: Dc09Frame): string {
   let content = `${frame.messageId}\u0000${frame.data}`;
   for (const x of frame.xdata) content += `\u0000${x.id}${x.value}`;
   return [
@@ -45,6 +54,16 @@ export function frameKey(frame: Dc09Frame): string {
     frame.timestampText ?? '',
     contentDigest(content),
   ].join(':');
+}
+
+/**
+ * The durable idempotency key of a frame (its events add `:index`): the retransmission key, with
+ * the receive time bucket standing in for the timestamp a panel did not send.
+ */
+export function frameKey(frame: Dc09Frame, receivedAt: Date): string {
+  const key = retransmissionKey(frame);
+  if (frame.timestampText !== undefined) return key;
+  return `${key}:r${Math.floor(receivedAt.getTime() / UNTIMESTAMPED_BUCKET_MS)}`;
 }
 
 // Two FNV-1a passes with different offsets: 64 bits against accidental collisions between
@@ -90,7 +109,7 @@ export function toPipelineEvents(
   frame: Dc09Frame,
   receivedAt: Date,
 ): { events: Dc09PipelineEvent[]; decodable: boolean } {
-  const key = frameKey(frame);
+  const key = frameKey(frame, receivedAt);
   const received = receivedAt.toISOString();
   const occurred = (frame.timestamp ?? receivedAt).toISOString();
   const common = {

@@ -196,6 +196,29 @@ describe('DC-09 receiver', () => {
     expect(receiver.stats().duplicates).toBe(2);
   });
 
+  it('an untimestamped frame repeated later is a new event, not a retransmission', async () => {
+    const store = recorder();
+    let now = Date.parse('2025-06-01T10:00:00Z');
+    const receiver = await start({ commit: store.commit, clock: () => new Date(now) });
+    // A panel that sends no timestamp and never advances its sequence: the daily test report.
+    const frame = buildFrame({
+      messageId: 'ADM-CID',
+      sequence: 1,
+      account: '1002',
+      data: '#1002|1602 00 001',
+      timestamp: null,
+    });
+    const sim = panel(receiver);
+    expect((await sim.send({ raw: frame })).outcome).toBe('ACK');
+    now += 30_000; // a retransmission
+    expect((await sim.send({ raw: frame })).outcome).toBe('ACK');
+    expect(store.events()).toHaveLength(1);
+    now += 86_400_000; // the next day's report
+    expect((await sim.send({ raw: frame })).outcome).toBe('ACK');
+    expect(store.events()).toHaveLength(2);
+    expect(new Set(store.events().map((e) => e.sourceEventId)).size).toBe(2);
+  });
+
   it('a retransmission arriving while the original is being committed waits for that one commit', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));

@@ -13,7 +13,7 @@ import {
 } from './frame.js';
 import { GroupCommitter, RecentKeys } from './group-commit.js';
 import {
-  frameKey,
+  retransmissionKey,
   toPipelineEvents,
   unreadableFrameEvent,
   type Dc09PipelineEvent,
@@ -40,6 +40,8 @@ export interface Dc09Limits {
   groupCommitMaxEvents: number;
   /** Committed frames remembered to acknowledge retransmissions without storing them again. */
   recentFrames: number;
+  /** How long a committed frame is remembered as such (retransmissions come within seconds). */
+  recentFramesTtlMs: number;
   /** At most one "unreadable frame" trouble event per account and reason in this interval. */
   unreadableEventIntervalMs: number;
 }
@@ -55,6 +57,7 @@ export const DEFAULT_DC09_LIMITS: Dc09Limits = {
   groupCommitDelayMs: 2,
   groupCommitMaxEvents: 2000,
   recentFrames: 100_000,
+  recentFramesTtlMs: 120_000,
   unreadableEventIntervalMs: 60_000,
 };
 
@@ -157,7 +160,7 @@ class Dc09Service {
     private readonly limits: Dc09Limits,
   ) {
     this.clock = options.clock ?? (() => new Date());
-    this.recent = new RecentKeys(limits.recentFrames);
+    this.recent = new RecentKeys(limits.recentFrames, limits.recentFramesTtlMs);
     this.committer = new GroupCommitter(options.commit, {
       maxDelayMs: limits.groupCommitDelayMs,
       maxItems: limits.groupCommitMaxEvents,
@@ -209,9 +212,9 @@ class Dc09Service {
       return buildDuh(header);
     }
     const { frame } = parsed;
-    const key = frameKey(frame);
+    const key = retransmissionKey(frame);
     const { events, decodable } = toPipelineEvents(frame, receivedAt);
-    if (this.recent.has(key)) {
+    if (this.recent.has(key, receivedAt.getTime())) {
       this.counters.duplicates += 1;
     } else {
       let committed = this.inFlight.get(key);
@@ -223,7 +226,7 @@ class Dc09Service {
         this.inFlight.set(key, committed);
         committed.then(
           () => {
-            this.recent.add(key);
+            this.recent.add(key, this.clock().getTime());
             this.inFlight.delete(key);
           },
           () => this.inFlight.delete(key),
