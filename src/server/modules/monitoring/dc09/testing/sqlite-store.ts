@@ -23,25 +23,22 @@ export function openSqliteEventStore(file: string): SqliteEventStore {
     source_event_id text primary key, account text not null, receiver text, prefix text,
     type text not null, raw_code text not null, zone text, user_ref text,
     occurred_at text not null, received_at text not null, details text)`);
-  const insert = db.prepare(
-    `insert or ignore into dc09_event values
-     (@sourceEventId, @account, @receiver, @prefix, @type, @rawCode, @zone, @user, @occurredAt, @receivedAt, @details)`,
-  );
+  const insert = db.prepare('insert or ignore into dc09_event values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const insertBatch = db.transaction((events: Dc09PipelineEvent[]) => {
     for (const e of events) {
-      insert.run({
-        sourceEventId: e.sourceEventId,
-        account: e.account,
-        receiver: e.receiver ?? null,
-        prefix: e.prefix ?? null,
-        type: e.type,
-        rawCode: e.rawCode,
-        zone: e.zone ?? null,
-        user: e.user ?? null,
-        occurredAt: e.occurredAt,
-        receivedAt: e.receivedAt,
-        details: JSON.stringify(e.details ?? {}),
-      });
+      insert.run(
+        e.sourceEventId,
+        e.account,
+        e.receiver ?? null,
+        e.prefix ?? null,
+        e.type,
+        e.rawCode,
+        e.zone ?? null,
+        e.user ?? null,
+        e.occurredAt,
+        e.receivedAt,
+        JSON.stringify(e.details ?? {}),
+      );
     }
   });
   const count = db.prepare('select count(*) as n from dc09_event').pluck();
