@@ -78,7 +78,7 @@ export class PanelSimulator {
     });
     socket.on('error', () => undefined);
     socket.on('data', (chunk: Buffer) => {
-      this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
       for (let end = this.buffer.indexOf(0x0d); end >= 0; end = this.buffer.indexOf(0x0d)) {
         const frame = this.buffer.subarray(0, end + 1);
         this.buffer = this.buffer.subarray(end + 1);
