@@ -49,7 +49,7 @@ type Waiter = { sequence: string; resolve: (response: Dc09Response | undefined) 
 export class PanelSimulator {
   private socket: net.Socket | undefined;
   private udp: dgram.Socket | undefined;
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   private waiter: Waiter | undefined;
   private sequence = 0;
   readonly options: Required<Pick<PanelOptions, 'host' | 'transport' | 'ackTimeoutMs' | 'retries'>> &
