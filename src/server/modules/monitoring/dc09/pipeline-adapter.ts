@@ -60,8 +60,7 @@ export function retransmissionKey(frame: Dc09Frame): string {
  * The durable idempotency key of a frame (its events add `:index`): the retransmission key, with
  * the receive time bucket standing in for the timestamp a panel did not send.
  */
-export function frameKey(frame: Dc09Frame, receivedAt: Date): string {
-  const key = retransmissionKey(frame);
+export function frameKey(frame: Dc09Frame, receivedAt: Date, key = retransmissionKey(frame)): string {
   if (frame.timestampText !== undefined) return key;
   return `${key}:r${Math.floor(receivedAt.getTime() / UNTIMESTAMPED_BUCKET_MS)}`;
 }
@@ -108,8 +107,10 @@ function routing(header: Dc09Header): Pick<Dc09PipelineEvent, 'receiver' | 'pref
 export function toPipelineEvents(
   frame: Dc09Frame,
   receivedAt: Date,
+  /** The frame's retransmissionKey, when the caller already has it. */
+  knownKey?: string,
 ): { events: Dc09PipelineEvent[]; decodable: boolean } {
-  const key = frameKey(frame, receivedAt);
+  const key = frameKey(frame, receivedAt, knownKey);
   const received = receivedAt.toISOString();
   const occurred = (frame.timestamp ?? receivedAt).toISOString();
   const common = {

@@ -213,7 +213,7 @@ class Dc09Service {
     }
     const { frame } = parsed;
     const key = retransmissionKey(frame);
-    const { events, decodable } = toPipelineEvents(frame, receivedAt);
+    const { events, decodable } = toPipelineEvents(frame, receivedAt, key);
     if (this.recent.has(key, receivedAt.getTime())) {
       this.counters.duplicates += 1;
     } else {
