@@ -6,7 +6,10 @@
 // (issue 5): ≥ 10,000 acknowledged events/s with p99 acknowledgement latency < 100 ms.
 //
 // Options (environment): DC09_BENCH_PANELS (1000), DC09_BENCH_SECONDS (10),
-// DC09_BENCH_WARMUP_SECONDS (2), DC09_BENCH_SCENARIOS ("plain,encrypted").
+// DC09_BENCH_WARMUP_SECONDS (2), DC09_BENCH_SCENARIOS ("plain,encrypted"),
+// DC09_BENCH_GROUP_COMMIT_MS (2), DC09_BENCH_PROFILE (a directory for a receiver CPU profile).
+// The panels run in this process and the receiver in a child, so both share the machine's two
+// cores (and whatever else runs on it: loadAverage1m is printed for that reason).
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
