@@ -313,6 +313,16 @@ describe('DC-09 receiver', () => {
     });
   });
 
+  it('caps key-trouble events in all, however many accounts a peer makes up', async () => {
+    const store = recorder();
+    const receiver = await start({ commit: store.commit, limits: { unreadableEventsPerMinute: 3 } });
+    for (let i = 0; i < 6; i += 1) {
+      const sim = panel(receiver, { account: `BAD${i}`, key: HEX_KEY });
+      expect((await sim.send({ protocol: 'NULL' })).outcome).toBe('DUH');
+    }
+    expect(store.events().map((e) => e.account)).toEqual(['BAD0', 'BAD1', 'BAD2']);
+  });
+
   it('answers DUH to an unsupported message ID and to data it cannot decode, keeping the raw data', async () => {
     const store = recorder();
     const receiver = await start({ commit: store.commit });

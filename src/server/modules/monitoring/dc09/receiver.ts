@@ -44,6 +44,11 @@ export interface Dc09Limits {
   recentFramesTtlMs: number;
   /** At most one "unreadable frame" trouble event per account and reason in this interval. */
   unreadableEventIntervalMs: number;
+  /**
+   * And at most this many of them per minute in all: accounts are free text to a peer that can
+   * compute a CRC, so per-account throttling alone would let it fill the database.
+   */
+  unreadableEventsPerMinute: number;
 }
 
 export const DEFAULT_DC09_LIMITS: Dc09Limits = {
@@ -59,6 +64,7 @@ export const DEFAULT_DC09_LIMITS: Dc09Limits = {
   recentFrames: 100_000,
   recentFramesTtlMs: 120_000,
   unreadableEventIntervalMs: 60_000,
+  unreadableEventsPerMinute: 120,
 };
 
 export interface Dc09ReceiverOptions {
@@ -143,6 +149,7 @@ class Dc09Service {
   private readonly recent: RecentKeys;
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly unreadableAt = new Map<string, number>();
+  private unreadableWindow = { startedAt: 0, count: 0 };
   private readonly refusalLoggedAt = new Map<string, number>();
   private readonly clock: () => Date;
   readonly counters = {
@@ -279,6 +286,9 @@ class Dc09Service {
     const last = this.unreadableAt.get(throttleKey);
     const now = receivedAt.getTime();
     if (last !== undefined && now - last < this.limits.unreadableEventIntervalMs) return;
+    if (now - this.unreadableWindow.startedAt >= 60_000) this.unreadableWindow = { startedAt: now, count: 0 };
+    if (this.unreadableWindow.count >= this.limits.unreadableEventsPerMinute) return;
+    this.unreadableWindow.count += 1;
     if (this.unreadableAt.size > 10_000) this.unreadableAt.clear();
     this.unreadableAt.set(throttleKey, now);
     try {
