@@ -179,8 +179,9 @@ describe('pipeline adapter', () => {
   });
 
   it('gives an untimestamped frame a new identity in each receive-time bucket', () => {
-    const clear = { ...spec, key: undefined, timestamp: null };
-    const frame = parse(buildFrame(clear));
+    const parsed = parseFrame(buildFrame({ ...spec, key: undefined, timestamp: null }));
+    if (!parsed.ok) throw new Error(parsed.message);
+    const frame = parsed.frame;
     const bucketStart = new Date(Math.ceil(at.getTime() / UNTIMESTAMPED_BUCKET_MS) * UNTIMESTAMPED_BUCKET_MS);
     expect(frameKey(frame, bucketStart)).toBe(frameKey(frame, new Date(bucketStart.getTime() + 60_000)));
     expect(frameKey(frame, bucketStart)).not.toBe(frameKey(frame, new Date(bucketStart.getTime() - 1)));

@@ -20,7 +20,16 @@ import { formatDc09Timestamp, parseDc09Timestamp } from './timestamp.js';
 /** One character of the given ones (spreading a string trips a lint rule about code points). */
 const chars = (text: string) => fc.constantFrom(...Array.from(text));
 
-const REASONS = ['format', 'length', 'crc', 'unsupported', 'unknown-key', 'decrypt', 'timestamp'];
+const REASONS = [
+  'format',
+  'length',
+  'crc',
+  'unsupported',
+  'unknown-key',
+  'decrypt',
+  'timestamp',
+  'unencrypted',
+];
 
 function expectWellFormed(result: Dc09ParseResult): void {
   expect(typeof result.ok).toBe('boolean');
@@ -130,6 +139,18 @@ describe('known-answer frames from public implementations', () => {
       ok: false,
       reason: 'length',
     });
+  });
+});
+
+describe('clear text for a keyed account', () => {
+  it('is refused as unencrypted, with its header', () => {
+    const frame = buildFrame({ messageId: 'NULL', sequence: 1, account: 'C0DE' });
+    expect(parseFrame(frame, { keys: () => ({ key: '0123456789abcdef' }) })).toMatchObject({
+      ok: false,
+      reason: 'unencrypted',
+      header: { account: 'C0DE' },
+    });
+    expect(parseFrame(frame, { keys: () => undefined }).ok).toBe(true);
   });
 });
 

@@ -12,7 +12,7 @@ export type Dc09MessageId = (typeof DC09_MESSAGE_IDS)[number];
 
 /** Why a frame was refused; crc/length/format/timestamp earn a NAK, the others a DUH. */
 export type Dc09ParseError =
-  'format' | 'length' | 'crc' | 'unsupported' | 'unknown-key' | 'decrypt' | 'timestamp';
+  'format' | 'length' | 'crc' | 'unsupported' | 'unknown-key' | 'decrypt' | 'timestamp' | 'unencrypted';
 
 /** The clear-text routing fields of a frame, known as soon as the CRC checks out. */
 export interface Dc09Header {
@@ -66,7 +66,10 @@ export interface Dc09TimeWindow {
 export const DEFAULT_TIME_WINDOW: Dc09TimeWindow = { pastSeconds: 40, futureSeconds: 20 };
 
 export interface Dc09ParseOptions {
-  /** The key for an account, or undefined when none is configured. */
+  /**
+   * The key for an account, or undefined when none is configured. A clear-text frame for an
+   * account that has a key is refused (`unencrypted`).
+   */
   keys?: (account: string) => Dc09Key | Uint8Array | undefined;
   /** The receiver's clock for the timestamp window (defaults to now). */
   now?: Date;
@@ -274,6 +277,14 @@ export function parseFrameUnchecked(
   }
   const account = header.account ?? DATA_ACCOUNT.exec(content.data)?.[1];
   if (account === undefined) return failure('format', 'no account in the header or the data', header);
+  // An account that has a key must not be spoofable in clear text: a forged unencrypted link
+  // test could otherwise hide a cut line, a forged closing an intrusion.
+  if (!header.encrypted && options.keys?.(account) !== undefined) {
+    return failure('unencrypted', 'clear-text frame for an account that has an encryption key', {
+      ...header,
+      account,
+    });
+  }
   const frame: Dc09Frame = {
     ...header,
     account,

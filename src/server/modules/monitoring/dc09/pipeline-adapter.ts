@@ -175,10 +175,43 @@ export function toPipelineEvents(
   };
 }
 
+interface UnreadableMeaning {
+  condition: string;
+  rawCode: string;
+  description: (token: string) => string;
+}
+
+const WRONG_KEY: UnreadableMeaning = {
+  condition: 'encryption_key',
+  rawCode: 'DC09-KEY',
+  description: () => 'The panel sent an encrypted message that the configured key does not decrypt',
+};
+
+const UNREADABLE: Partial<Record<Dc09ParseError, UnreadableMeaning>> = {
+  unsupported: {
+    condition: 'unsupported_protocol',
+    rawCode: 'DC09-UNSUPPORTED',
+    description: (token) => `The panel sent message ID "${token}", which the receiver does not support`,
+  },
+  'unknown-key': {
+    condition: 'encryption_key',
+    rawCode: 'DC09-KEY',
+    description: () => 'The panel sent an encrypted message but no key is configured for its account',
+  },
+  decrypt: WRONG_KEY,
+  unencrypted: {
+    condition: 'encryption_required',
+    rawCode: 'DC09-UNENCRYPTED',
+    description: () =>
+      'A clear-text message arrived for an account that has an encryption key: a misconfigured or spoofed panel',
+  },
+};
+
 /**
  * A frame from a known account that could not be read (no key, wrong key, unsupported message
- * ID). It is stored as a trouble event so a misconfigured panel is never silently ignored; the
- * receiver throttles these per account, and the minute in the key lets the pipeline fold repeats.
+ * ID, clear text for an account with a key). It is stored as a trouble event so a misconfigured
+ * (or spoofed) panel is never silently ignored; the receiver throttles these, and the minute in
+ * the key lets the pipeline fold repeats.
  */
 export function unreadableFrameEvent(
   header: Dc09Header & { account: string },
@@ -186,7 +219,7 @@ export function unreadableFrameEvent(
   receivedAt: Date,
 ): Dc09PipelineEvent {
   const minute = receivedAt.toISOString().slice(0, 16);
-  const condition = reason === 'unsupported' ? 'unsupported_protocol' : 'encryption_key';
+  const { condition, rawCode, description } = UNREADABLE[reason] ?? WRONG_KEY;
   return {
     source: 'dc09',
     sourceEventId: ['dc09', header.account, header.receiver ?? '', header.prefix ?? '', reason, minute].join(
@@ -197,19 +230,14 @@ export function unreadableFrameEvent(
     receivedAt: receivedAt.toISOString(),
     occurredAt: receivedAt.toISOString(),
     type: 'trouble',
-    rawCode: reason === 'unsupported' ? 'DC09-UNSUPPORTED' : 'DC09-KEY',
+    rawCode,
     details: {
       protocol: header.token,
       encrypted: header.encrypted,
       sequence: header.sequence,
       condition,
       reason,
-      description:
-        reason === 'unsupported'
-          ? `The panel sent message ID "${header.token}", which the receiver does not support`
-          : reason === 'unknown-key'
-            ? 'The panel sent an encrypted message but no key is configured for its account'
-            : 'The panel sent an encrypted message that the configured key does not decrypt',
+      description: description(header.token),
     },
   };
 }

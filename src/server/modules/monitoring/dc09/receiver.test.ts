@@ -313,6 +313,28 @@ describe('DC-09 receiver', () => {
     });
   });
 
+  it('refuses clear text for an account that has a key (no spoofed link test or closing)', async () => {
+    const store = recorder();
+    const receiver = await start({
+      commit: store.commit,
+      keys: (account) => (account === 'C0DE' ? HEX_KEY : undefined),
+    });
+    const spoof = panel(receiver, { account: 'C0DE' });
+    expect((await spoof.send({ protocol: 'NULL' })).outcome).toBe('DUH');
+    expect((await spoof.send({ protocol: 'SIA-DCS', code: 'CL', address: '1' })).outcome).toBe('DUH');
+    expect(store.events()).toMatchObject([
+      {
+        account: 'C0DE',
+        type: 'trouble',
+        rawCode: 'DC09-UNENCRYPTED',
+        details: { condition: 'encryption_required' },
+      },
+    ]);
+    expect(
+      (await panel(receiver, { account: 'C0DE', key: HEX_KEY }).send({ protocol: 'NULL' })).outcome,
+    ).toBe('ACK');
+  });
+
   it('caps key-trouble events in all, however many accounts a peer makes up', async () => {
     const store = recorder();
     const receiver = await start({ commit: store.commit, limits: { unreadableEventsPerMinute: 3 } });
