@@ -7,6 +7,7 @@
 //
 // Options (environment): DC09_BENCH_PANELS (1000), DC09_BENCH_SECONDS (10),
 // DC09_BENCH_WARMUP_SECONDS (2), DC09_BENCH_SCENARIOS ("plain,encrypted"),
+// DC09_BENCH_LOADS ("saturation,10000": closed loop, then 10,000 events/s offered),
 // DC09_BENCH_GROUP_COMMIT_MS (2), DC09_BENCH_PROFILE (a directory for a receiver CPU profile).
 // The panels run in this process and the receiver in a child, so both share the machine's two
 // cores (and whatever else runs on it: loadAverage1m is printed for that reason).
@@ -134,7 +135,19 @@ function ask(child: ChildProcess): Promise<Extract<FromReceiver, { kind: 'report
   });
 }
 
-async function runScenario(scenario: Scenario, panelCount: number, seconds: number, warmupSeconds: number) {
+/**
+ * `rate` undefined: closed loop — every panel sends its next event as soon as the previous one is
+ * acknowledged (saturation; by Little's law mean latency = panels / rate). `rate` set: open loop —
+ * the panels together offer that many events/s (Poisson arrivals per panel), and latency counts
+ * from the moment an event was due, so a panel held up behind a slow ACK is charged for it.
+ */
+async function runScenario(
+  scenario: Scenario,
+  panelCount: number,
+  seconds: number,
+  warmupSeconds: number,
+  rate: number | undefined,
+) {
   const { child, port } = await startReceiver(scenario);
   const panels = Array.from(
     { length: panelCount },
@@ -164,20 +177,28 @@ async function runScenario(scenario: Scenario, panelCount: number, seconds: numb
   let before: Extract<FromReceiver, { kind: 'report' }> | undefined;
   const snapshot = setTimeout(() => void ask(child).then((r) => (before = r)), warmupSeconds * 1000);
 
+  const meanGapMs = rate === undefined ? 0 : (panelCount / rate) * 1000;
+  const nextGap = (): number => -Math.log(1 - Math.random()) * meanGapMs;
   await Promise.all(
     panels.map(async (panel, i) => {
       let n = i;
-      while (performance.now() < stopAt) {
+      let due = startedAt + nextGap();
+      while ((rate === undefined ? performance.now() : due) < stopAt) {
         const event = EVENTS[n % EVENTS.length] ?? { protocol: 'NULL' };
         n += 1;
-        const sentAt = performance.now();
+        if (rate !== undefined) {
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+        const sentAt = rate === undefined ? performance.now() : due;
         const result = await panel.send(event);
+        due += nextGap();
         if (sentAt < measureFrom) continue;
         outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
         retransmissions += result.attempts - 1;
         if (result.outcome === 'ACK') {
           acked += 1;
-          latencies.push(result.latencyMs);
+          latencies.push(performance.now() - sentAt);
         }
       }
     }),
@@ -198,6 +219,7 @@ async function runScenario(scenario: Scenario, panelCount: number, seconds: numb
   const p99 = percentile(latencies, 99);
   return {
     scenario,
+    load: rate === undefined ? 'closed loop (saturation)' : `open loop, ${rate} events/s offered`,
     panels: panelCount,
     measuredSeconds: round(elapsed, 2),
     acknowledgedFrames: acked,
@@ -244,8 +266,15 @@ async function main(): Promise<void> {
   const scenarios = (process.env.DC09_BENCH_SCENARIOS ?? 'plain,encrypted')
     .split(',')
     .filter((s): s is Scenario => s === 'plain' || s === 'encrypted');
+  // "saturation" (closed loop) and/or an offered rate in events/s, e.g. "saturation,10000".
+  const loads = (process.env.DC09_BENCH_LOADS ?? 'saturation,10000')
+    .split(',')
+    .map((load) => (load === 'saturation' ? undefined : Number(load)))
+    .filter((load) => load === undefined || (Number.isFinite(load) && load > 0));
   const results = [];
-  for (const scenario of scenarios) results.push(await runScenario(scenario, panelCount, seconds, warmup));
+  for (const scenario of scenarios) {
+    for (const rate of loads) results.push(await runScenario(scenario, panelCount, seconds, warmup, rate));
+  }
   process.stdout.write(
     `${JSON.stringify(
       {
