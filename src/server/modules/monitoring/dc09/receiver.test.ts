@@ -473,6 +473,22 @@ describe('DC-09 receiver', () => {
     }
   });
 
+  it('does not let a hung commit hold shutdown beyond the grace period', async () => {
+    const receiver = await startDc09Receiver({
+      port: 0,
+      host: '127.0.0.1',
+      keys: () => undefined,
+      logger: createLogger('silent'),
+      commit: () => new Promise<void>(() => undefined),
+    });
+    const sending = panel(receiver, { ackTimeoutMs: 3000, retries: 0 }).send({ protocol: 'NULL' });
+    await sleep(50);
+    const started = Date.now();
+    await receiver.close({ graceMs: 200 });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect((await sending).outcome).toBe('timeout');
+  });
+
   it('drains on close: frames already received still get their ACK', async () => {
     const store = recorder({ before: () => sleep(100) });
     const receiver = await startDc09Receiver({

@@ -114,8 +114,12 @@ export interface Dc09Receiver {
   port: number;
   host: string;
   stats(): Dc09ReceiverStats;
-  /** Stops listening, lets committed frames get their answer, then closes every connection. */
-  close(): Promise<void>;
+  /**
+   * Stops listening, lets frames already received be committed and answered (for at most
+   * `graceMs`, default 10 s: a hung commit must not hold shutdown), then closes every connection.
+   * Frames cut off by the grace period get no answer, so their panels retransmit them.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 interface Connection {
@@ -501,16 +505,29 @@ export async function startDc09Receiver(options: Dc09ReceiverOptions): Promise<D
       connections: connections.size,
       ...counters,
     }),
-    close: async () => {
+    close: async ({ graceMs = 10_000 } = {}) => {
       closing = true;
       server.close();
       for (const conn of connections) {
         conn.closing = true;
         conn.socket.pause();
       }
-      await service.committer.drain();
-      await Promise.all([...connections].map((conn) => conn.answers));
-      await Promise.all(udpInFlight);
+      const settled = (async () => {
+        await service.committer.drain();
+        await Promise.all([...connections].map((conn) => conn.answers));
+        await Promise.all(udpInFlight);
+      })();
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<'expired'>(
+        (resolve) => (timer = setTimeout(() => resolve('expired'), graceMs)),
+      );
+      if ((await Promise.race([settled, expired])) === 'expired') {
+        logger.warn(
+          { port, graceMs },
+          'dc09: closing with commits still pending; their frames stay unanswered',
+        );
+      }
+      clearTimeout(timer);
       udp?.close();
       for (const conn of connections) conn.socket.destroy();
       logger.info({ port }, 'dc09: receiver closed');
