@@ -44,7 +44,13 @@ describe('DC-09 receiver killed with SIGKILL mid-burst', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-dc09-crash-'));
     dirs.push(dir);
     const file = path.join(dir, 'events.db');
-    const first = await startReceiver(file, 0);
+    // A port below the ephemeral range, so no outgoing connection takes it while the receiver is
+    // down between kill and restart.
+    let first: { proc: ChildProcess; port: number } | undefined;
+    for (let attempt = 0; !first && attempt < 10; attempt += 1) {
+      first = await startReceiver(file, 20_000 + Math.floor(Math.random() * 10_000)).catch(() => undefined);
+    }
+    if (!first) throw new Error('no free port for the receiver');
     const port = first.port;
     const acknowledged: string[] = [];
     let retransmitted = 0;

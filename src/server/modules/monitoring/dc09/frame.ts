@@ -252,7 +252,7 @@ export function parseFrameUnchecked(
   }
   let content: Content;
   let key: Buffer | undefined;
-  const quirks = [...envelope.quirks];
+  const quirks = envelope.quirks;
   if (header.encrypted) {
     const decrypted = decrypt(envelope, messageId, options);
     if ('ok' in decrypted) return decrypted;
@@ -286,13 +286,17 @@ export function parseFrameUnchecked(
     });
   }
   const frame: Dc09Frame = {
-    ...header,
+    token: header.token,
+    encrypted: header.encrypted,
+    sequence: header.sequence,
     account,
     messageId,
     data: content.data,
     xdata: content.xdata,
     quirks,
   };
+  if (header.receiver !== undefined) frame.receiver = header.receiver;
+  if (header.prefix !== undefined) frame.prefix = header.prefix;
   if (content.timestamp) frame.timestamp = content.timestamp;
   if (content.timestampText) frame.timestampText = content.timestampText;
   if (key) frame.key = key;

@@ -45,15 +45,7 @@ export const UNTIMESTAMPED_BUCKET_MS = 10 * 60_000;
 export function retransmissionKey(frame: Dc09Frame): string {
   let content = `${frame.messageId}\u0000${frame.data}`;
   for (const x of frame.xdata) content += `\u0000${x.id}${x.value}`;
-  return [
-    'dc09',
-    frame.account,
-    frame.receiver ?? '',
-    frame.prefix ?? '',
-    frame.sequence,
-    frame.timestampText ?? '',
-    contentDigest(content),
-  ].join(':');
+  return `dc09:${frame.account}:${frame.receiver ?? ''}:${frame.prefix ?? ''}:${frame.sequence}:${frame.timestampText ?? ''}:${contentDigest(content)}`;
 }
 
 /**

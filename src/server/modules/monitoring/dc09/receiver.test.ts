@@ -457,17 +457,26 @@ describe('DC-09 receiver', () => {
   });
 
   it('refuses to start when the UDP port is taken, releasing the TCP port', async () => {
-    const blocker = dgram.createSocket('udp4');
-    await new Promise<void>((resolve) => blocker.bind(0, '127.0.0.1', resolve));
-    const taken = blocker.address().port;
+    const tcpFree = (port: number) =>
+      new Promise<boolean>((resolve) => {
+        const probe = net.createServer();
+        probe.once('error', () => resolve(false));
+        probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+      });
+    // A UDP port whose TCP twin is free (other processes on the machine hold ports too).
+    let blocker: dgram.Socket | undefined;
+    let taken = 0;
+    for (let attempt = 0; attempt < 20 && !blocker; attempt += 1) {
+      const socket = dgram.createSocket('udp4');
+      await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+      taken = socket.address().port;
+      if (await tcpFree(taken)) blocker = socket;
+      else socket.close();
+    }
+    if (!blocker) throw new Error('no port with a free TCP twin');
     try {
       await expect(start({ commit: recorder().commit, port: taken })).rejects.toThrow(/EADDRINUSE/);
-      const probe = net.createServer();
-      await new Promise<void>((resolve, reject) => {
-        probe.once('error', reject);
-        probe.listen(taken, '127.0.0.1', resolve);
-      });
-      await new Promise<void>((resolve) => probe.close(() => resolve()));
+      expect(await tcpFree(taken)).toBe(true);
     } finally {
       blocker.close();
     }
