@@ -375,6 +375,27 @@ describe('DC-09 receiver', () => {
     expect(Math.max(...store.batches.map((b) => b.length))).toBeGreaterThan(10);
   });
 
+  it('over UDP: NAKs a corrupted datagram and drops one over the size limit', async () => {
+    const store = recorder();
+    const receiver = await start({ commit: store.commit, limits: { maxFrameBytes: 200 } });
+    const good = buildFrame({
+      messageId: 'SIA-DCS',
+      sequence: 3,
+      account: '1234',
+      data: siaDcsData('1234', 'BA', '1'),
+    });
+    const bad = Buffer.from(good);
+    bad[10] = bad[10] === 0x41 ? 0x42 : 0x41;
+    expect((await panel(receiver, { transport: 'udp', retries: 0 }).send({ raw: bad })).outcome).toBe('NAK');
+    const huge = Buffer.concat([Buffer.from('\n'), Buffer.alloc(300, 0x30), Buffer.from('\r')]);
+    const dropped = await panel(receiver, { transport: 'udp', retries: 0, ackTimeoutMs: 300 }).send({
+      raw: huge,
+    });
+    expect(dropped.outcome).toBe('timeout');
+    expect(receiver.stats().oversize).toBe(1);
+    expect(store.events()).toHaveLength(0);
+  });
+
   it('refuses connections beyond the per-address limit', async () => {
     const receiver = await start({ commit: recorder().commit, limits: { maxConnectionsPerAddress: 2 } });
     const first = await connectRaw(receiver.port);
