@@ -63,7 +63,8 @@ async function runReceiver(scenario: Scenario): Promise<void> {
     port: 0,
     host: '127.0.0.1',
     keys: () => (scenario === 'encrypted' ? KEY : undefined),
-    logger: createLogger('warn'),
+    // stdout carries the benchmark's one JSON document: logs go to stderr.
+    logger: createLogger('warn', process.stderr),
     // All simulated panels share 127.0.0.1, as panels behind one carrier NAT would.
     limits: {
       maxConnectionsPerAddress: 5000,
@@ -121,7 +122,7 @@ function startReceiver(scenario: Scenario): Promise<{ child: ChildProcess; port:
     execArgv: process.env.DC09_BENCH_PROFILE
       ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${process.env.DC09_BENCH_PROFILE}`]
       : process.execArgv,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
