@@ -63,29 +63,30 @@ export class BlobStore {
   async put(source: Readable, maxBytes = Number.MAX_SAFE_INTEGER): Promise<StoredBlob> {
     await fsp.mkdir(this.tmpDir, { recursive: true, mode: 0o700 });
     const tmp = path.join(this.tmpDir, `${randomBytes(12).toString('hex')}.part`);
-    const handle = await fsp.open(tmp, 'wx', 0o600);
     const counter = new HashingCounter(maxBytes);
-    let linked = false;
     try {
-      await pipeline(source, counter, handle.createWriteStream({ autoClose: false, highWaterMark: 1 << 20 }));
-      await handle.sync();
-      await handle.close();
+      // flush: the file is fsynced before the stream closes, so the bytes are on disk before the link.
+      await pipeline(
+        source,
+        counter,
+        fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600, flush: true, highWaterMark: 1 << 20 }),
+      );
       const sha256 = counter.hash.digest('hex');
       const target = this.pathOf(sha256);
       await fsp.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+      let created = true;
       try {
         await fsp.link(tmp, target);
-        linked = true;
       } catch (error) {
         if (!isErrno(error, 'EEXIST')) throw error;
+        created = false;
       }
-      if (linked) {
+      if (created) {
         await fsp.chmod(target, 0o400);
         await syncDirectory(path.dirname(target));
       }
-      return { sha256, size: counter.size, created: linked };
+      return { sha256, size: counter.size, created };
     } finally {
-      await handle.close().catch(() => undefined);
       await fsp.rm(tmp, { force: true });
     }
   }
