@@ -64,12 +64,9 @@ export async function uploadBytes(
   content: Buffer,
   filename = 'photo.jpg',
   description?: string,
+  contentType = 'image/jpeg',
 ) {
-  const body = multipart(description ? { description } : {}, {
-    filename,
-    contentType: 'image/jpeg',
-    content,
-  });
+  const body = multipart(description ? { description } : {}, { filename, contentType, content });
   const response = await t.server.app.inject({
     method: 'POST',
     url: `/api/v1/incidents/${incidentId}/evidence`,
