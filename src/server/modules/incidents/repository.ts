@@ -1,4 +1,4 @@
-import { sql, type SqlBool } from 'kysely';
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { z } from 'zod';
 import type { Actor } from '../../platform/audit/chain.js';
 import {
@@ -147,54 +147,70 @@ export async function listIncidents(
 ): Promise<ListPage<Incident>> {
   const terms = searchTerms(query.q);
   const after = decodeCursor(query.cursor, 1)?.[0];
-  const base = filteredIncidents(db, principal, query);
+  const conditions = filterConditions(principal, query);
   if (terms.length === 0) {
-    const rows = await base
-      .$if(after !== undefined, (qb) => qb.where('incidents.id', '<', String(after)))
+    let qb = selectIncidents(db);
+    for (const condition of conditions) qb = qb.where(condition);
+    const rows = await qb
+      .$if(after !== undefined, (q) => q.where('incidents.id', '<', String(after)))
       .orderBy('incidents.id', 'desc')
       .limit(query.limit + 1)
       .execute();
     return pageOf(rows, query.limit, (row) => [row.id], toIncident);
   }
-  const rows = await base
+  // Search results come newest first by search-row id (assigned in creation order), so the
+  // full-text index itself walks them in order and stops at the page size (FTS5 on SQLite);
+  // PostgreSQL matches through the GIN index on the tsvector. Both use the same words (AND).
+  if (dialect === 'sqlite') {
+    let qb = db
+      .selectFrom('incident_search_fts')
+      .innerJoin('incident_search as s', 's.id', 'incident_search_fts.rowid')
+      .innerJoin('incidents', 'incidents.id', 's.incident_id')
+      .leftJoin('users as reporter', 'reporter.id', 'incidents.reported_by')
+      .leftJoin('users as assignee', 'assignee.id', 'incidents.assigned_to')
+      .selectAll('incidents')
+      .select(['reporter.name as reporter_name', 'assignee.name as assignee_name', 's.id as search_id'])
+      .where(sql<SqlBool>`incident_search_fts match ${terms.map((term) => `"${term}"`).join(' ')}`);
+    for (const condition of conditions) qb = qb.where(condition);
+    const rows = await qb
+      .$if(after !== undefined, (q) => q.where('incident_search_fts.rowid', '<', Number(after)))
+      .orderBy('incident_search_fts.rowid', 'desc')
+      .limit(query.limit + 1)
+      .execute();
+    return pageOf(rows, query.limit, (row) => [row.search_id], toIncident);
+  }
+  let qb = selectIncidents(db)
     .innerJoin('incident_search as s', 's.incident_id', 'incidents.id')
     .select('s.id as search_id')
-    .where(textMatches(dialect, terms))
-    .$if(after !== undefined, (qb) => qb.where('s.id', '<', Number(after)))
+    .where(sql<SqlBool>`s.tsv @@ to_tsquery('simple', ${terms.join(' & ')})`);
+  for (const condition of conditions) qb = qb.where(condition);
+  const rows = await qb
+    .$if(after !== undefined, (q) => q.where('s.id', '<', Number(after)))
     .orderBy('s.id', 'desc')
     .limit(query.limit + 1)
     .execute();
   return pageOf(rows, query.limit, (row) => [row.search_id], toIncident);
 }
 
-/**
- * Full-text match on the search table `s`: FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL.
- * Both use the same words (AND), so both dialects answer the same rows.
- */
-function textMatches(dialect: Dialect, terms: string[]) {
-  if (dialect === 'postgres') {
-    return sql<SqlBool>`s.tsv @@ to_tsquery('simple', ${terms.join(' & ')})`;
+/** Visibility and the list filters as SQL conditions on `incidents`, for any query shape. */
+function filterConditions(principal: Principal, query: Filters): RawBuilder<SqlBool>[] {
+  const column = (name: string) => sql.ref(`incidents.${name}`);
+  const conditions = [incidentVisible(principal)];
+  const equal: [keyof Filters, string][] = [
+    ['status', 'status'],
+    ['type', 'type'],
+    ['severity', 'severity'],
+    ['siteId', 'site_id'],
+    ['kind', 'kind'],
+    ['assignedTo', 'assigned_to'],
+  ];
+  for (const [field, name] of equal) {
+    const value = query[field];
+    if (value !== undefined) conditions.push(sql<SqlBool>`${column(name)} = ${value}`);
   }
-  const match = terms.map((term) => `"${term}"`).join(' ');
-  return sql<SqlBool>`s.id in (select rowid from incident_search_fts where incident_search_fts match ${match})`;
-}
-
-/** Visible incidents with the list filters applied (no order, no limit). */
-export function filteredIncidents(db: Db, principal: Principal, query: Filters) {
-  return selectIncidents(db)
-    .where(incidentVisible(principal))
-    .$if(query.status !== undefined, (qb) => qb.where('incidents.status', '=', query.status ?? ''))
-    .$if(query.type !== undefined, (qb) => qb.where('incidents.type', '=', query.type ?? ''))
-    .$if(query.severity !== undefined, (qb) => qb.where('incidents.severity', '=', query.severity ?? ''))
-    .$if(query.siteId !== undefined, (qb) => qb.where('incidents.site_id', '=', query.siteId ?? ''))
-    .$if(query.kind !== undefined, (qb) => qb.where('incidents.kind', '=', query.kind ?? ''))
-    .$if(query.assignedTo !== undefined, (qb) =>
-      qb.where('incidents.assigned_to', '=', query.assignedTo ?? ''),
-    )
-    .$if(query.from !== undefined, (qb) =>
-      qb.where('incidents.event_at', '>=', bound(query.from ?? '', false)),
-    )
-    .$if(query.to !== undefined, (qb) => qb.where('incidents.event_at', '<=', bound(query.to ?? '', true)));
+  if (query.from !== undefined) conditions.push(sql<SqlBool>`${column('event_at')} >= ${bound(query.from, false)}`);
+  if (query.to !== undefined) conditions.push(sql<SqlBool>`${column('event_at')} <= ${bound(query.to, true)}`);
+  return conditions;
 }
 
 /** Every visible incident matching the filters, page by page (for CSV export). */

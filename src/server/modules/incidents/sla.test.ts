@@ -10,7 +10,7 @@ import {
   type TestEnv,
 } from '../../test/harness.js';
 import { addBusinessMinutes, formatInZone, type BusinessCalendar } from './calendar.js';
-import { checkSlas } from './sla.js';
+import { checkSlas, type SlaEvent } from './sla.js';
 import { reportIncident } from './testing.js';
 
 const nineToFive = [{ start: '09:00', end: '17:00' }];
@@ -72,7 +72,7 @@ describe.each(dialects)('SLA clocks, warnings and breaches (%s)', (dialect) => {
     expect(Date.parse(row.sla.triageDueAt) - created).toBe(30 * 60_000);
     expect(Date.parse(row.sla.triageWarnAt) - created).toBe(22 * 60_000);
 
-    const mine = (events: { incidentId: string }[]) => events.filter((e) => e.incidentId === incident.id);
+    const mine = (events: SlaEvent[]) => events.filter((e) => e.incidentId === incident.id);
     expect(mine(await checkSlas(t.server.ctx, new Date(created + 10 * 60_000)))).toEqual([]);
     const warned = mine(await checkSlas(t.server.ctx, new Date(created + 25 * 60_000)));
     expect(warned).toEqual([expect.objectContaining({ clock: 'triage', event: 'warning', dueAt: row.sla.triageDueAt })]);

@@ -139,6 +139,15 @@ export interface IncidentSearchTable {
   notes: string;
 }
 
+/** The FTS5 index over incident_search (SQLite only; PostgreSQL uses a tsvector column). */
+export interface IncidentSearchFtsTable {
+  rowid: number;
+  incident_search_fts: string;
+  title: string;
+  description: string;
+  notes: string;
+}
+
 export interface IncidentTypesTable {
   key: string;
   label: string;
@@ -223,6 +232,7 @@ declare module '../../platform/db/schema.js' {
     incident_referrals: IncidentReferralsTable;
     concern_messages: ConcernMessagesTable;
     incident_search: IncidentSearchTable;
+    incident_search_fts: IncidentSearchFtsTable;
     incident_types: IncidentTypesTable;
     business_calendars: BusinessCalendarsTable;
     incident_sla_policies: IncidentSlaPoliciesTable;
