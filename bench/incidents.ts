@@ -34,7 +34,18 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 
 // A vocabulary with a Zipf-like use: a few words are everywhere, most are rare.
 const vocabulary = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}x`);
-const realWords = ['theft', 'door', 'badge', 'camera', 'fence', 'laptop', 'visitor', 'alarm', 'gate', 'vehicle'];
+const realWords = [
+  'theft',
+  'door',
+  'badge',
+  'camera',
+  'fence',
+  'laptop',
+  'visitor',
+  'alarm',
+  'gate',
+  'vehicle',
+];
 function word(): string {
   if (Math.random() < 0.15) return realWords[Math.floor(Math.random() * realWords.length)] ?? 'door';
   return vocabulary[Math.floor(vocabulary.length ** Math.random()) - 1] ?? 'w0x';
@@ -61,7 +72,8 @@ try {
   // ---- seed: prepared statements in large transactions -----------------------------------------
   log(`seeding ${INCIDENTS} incidents…`);
   const seedStart = performance.now();
-  const insertIncident = sqlite.prepare(`insert into incidents (id, reference, kind, title, description, type, severity,
+  const insertIncident =
+    sqlite.prepare(`insert into incidents (id, reference, kind, title, description, type, severity,
     status, occurred_at, event_at, site_id, location, confidential, anonymous, reported_by, assigned_to, assets, vehicles,
     triage_due_at, triage_warn_at, resolve_due_at, resolve_warn_at, triage_breached, resolve_breached, triaged_at,
     created_at, updated_at, version)
@@ -120,7 +132,9 @@ try {
 
   // Search terms chosen by how many incidents hold them.
   const counts = new Map<string, number>();
-  for (const row of sqlite.prepare('select title from incidents limit 50000').iterate() as Iterable<{ title: string }>) {
+  for (const row of sqlite.prepare('select title from incidents limit 50000').iterate() as Iterable<{
+    title: string;
+  }>) {
     for (const w of row.title.split(' ')) counts.set(w, (counts.get(w) ?? 0) + 1);
   }
   const byFrequency = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([w]) => w);
@@ -163,14 +177,23 @@ try {
     for (let i = 0; i < RUNS; i++) {
       const began = performance.now();
       // every 4th run fetches the next page, as a user scrolling would
-      const page = await listIncidents(db, 'sqlite', as[who], { limit: 50, ...query, ...(i % 4 === 3 && cursor ? { cursor } : {}) });
+      const page = await listIncidents(db, 'sqlite', as[who], {
+        limit: 50,
+        ...query,
+        ...(i % 4 === 3 && cursor ? { cursor } : {}),
+      });
       times.push(performance.now() - began);
       rows = Math.max(rows, page.items.length);
       cursor = page.nextCursor ?? undefined;
     }
     times.sort((a, b) => a - b);
     const round = (n: number) => Math.round(n * 100) / 100;
-    latency[name] = { p50: round(percentile(times, 50)), p95: round(percentile(times, 95)), p99: round(percentile(times, 99)), rows };
+    latency[name] = {
+      p50: round(percentile(times, 50)),
+      p95: round(percentile(times, 95)),
+      p99: round(percentile(times, 99)),
+      rows,
+    };
     log(`  ${name}: p95 ${round(percentile(times, 95))} ms`);
   }
   const worstP95 = Math.max(...Object.values(latency).map((l) => l.p95));

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';
 import { ConfigError } from '../server/platform/config.js';
 import { AppError } from '../server/platform/errors.js';
+import { registerIncidentCommands } from './commands/incidents.js';
 import { registerPlatformCommands } from './commands/platform.js';
 import { registerServeCommand } from './commands/serve.js';
 import { UsageError } from './errors.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (message, write) => write(`${message.trim().split('\n')[0] ?? ''}\n`) });
   registerServeCommand(program);
   registerPlatformCommands(program);
+  registerIncidentCommands(program);
   return program;
 }
 

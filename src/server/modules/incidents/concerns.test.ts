@@ -28,7 +28,11 @@ describe.each(dialects)('anonymous concerns (%s)', (dialect) => {
       method: 'POST',
       url,
       remoteAddress: options.ip ?? freshIp(),
-      headers: { 'content-type': 'application/json', 'user-agent': 'WhistleBrowser/9.9', ...(options.as?.headers ?? {}) },
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'WhistleBrowser/9.9',
+        ...(options.as?.headers ?? {}),
+      },
       payload: JSON.stringify(body),
     });
     return { status: response.statusCode, json: JSON.parse(response.body || 'null') };
@@ -46,7 +50,11 @@ describe.each(dialects)('anonymous concerns (%s)', (dialect) => {
     const asEmployee = await sessionFor(t, employee);
     const created = await post(
       '/api/v1/concerns',
-      { description: 'My supervisor asks us to falsify visitor logs.', type: 'policy_violation', siteId: site.id },
+      {
+        description: 'My supervisor asks us to falsify visitor logs.',
+        type: 'policy_violation',
+        siteId: site.id,
+      },
       { ip: '203.0.113.77', as: asEmployee },
     );
     expect(created.status).toBe(201);
@@ -54,22 +62,44 @@ describe.each(dialects)('anonymous concerns (%s)', (dialect) => {
     expect(created.json.followUpCode).toMatch(/^([0-9A-Z]{5}-){3}[0-9A-Z]{5}$/);
 
     const db = t.server.ctx.database.db;
-    const row = await db.selectFrom('incidents').selectAll().where('reference', '=', created.json.reference).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('incidents')
+      .selectAll()
+      .where('reference', '=', created.json.reference)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ kind: 'concern', anonymous: 1, reported_by: null, status: 'new' });
     expect(row.created_at).toMatch(/T00:00:00\.000Z$/);
     expect(uuidTime(row.id)).toBe(midnight(row.created_at));
-    expect(row.followup_hash).toBe(createHash('sha256').update(created.json.followUpCode.replaceAll('-', '')).digest('hex'));
-    const timeline = await db.selectFrom('incident_timeline').selectAll().where('incident_id', '=', row.id).execute();
+    expect(row.followup_hash).toBe(
+      createHash('sha256').update(created.json.followUpCode.replaceAll('-', '')).digest('hex'),
+    );
+    const timeline = await db
+      .selectFrom('incident_timeline')
+      .selectAll()
+      .where('incident_id', '=', row.id)
+      .execute();
     const audit = await db.selectFrom('audit_log').selectAll().where('entity_id', '=', row.id).execute();
     expect(timeline).toHaveLength(1);
     expect(timeline[0]).toMatchObject({ actor_type: 'anonymous', actor_id: null });
     expect(uuidTime(timeline[0]!.id)).toBe(midnight(timeline[0]!.at));
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actor_type: 'anonymous', actor_id: null, request_id: null, action: 'concern.reported' });
+    expect(audit[0]).toMatchObject({
+      actor_type: 'anonymous',
+      actor_id: null,
+      request_id: null,
+      action: 'concern.reported',
+    });
     expect(audit[0]!.at).toMatch(/T00:00:00\.000Z$/);
     expect(uuidTime(audit[0]!.id)).toBe(midnight(audit[0]!.at));
     const everything = JSON.stringify([row, timeline, audit]);
-    for (const identifying of ['203.0.113.77', 'WhistleBrowser', employee.id, employee.email, employee.name, created.json.followUpCode]) {
+    for (const identifying of [
+      '203.0.113.77',
+      'WhistleBrowser',
+      employee.id,
+      employee.email,
+      employee.name,
+      created.json.followUpCode,
+    ]) {
       expect(everything).not.toContain(identifying);
     }
   });
@@ -92,7 +122,8 @@ describe.each(dialects)('anonymous concerns (%s)', (dialect) => {
 
   it('holds a two-way conversation authenticated by reference and follow-up code', async () => {
     const { json: concern } = await post('/api/v1/concerns', { description: 'Badge sharing in the lab' });
-    const thread = (code: string, reference = concern.reference) => post('/api/v1/concerns/thread', { reference, followUpCode: code });
+    const thread = (code: string, reference = concern.reference) =>
+      post('/api/v1/concerns/thread', { reference, followUpCode: code });
     const wrongCode = await thread('AAAAA-AAAAA-AAAAA-AAAAA');
     const wrongRef = await thread(concern.followUpCode, 'CON-00000-00000');
     expect(wrongCode.status).toBe(404);
@@ -109,10 +140,16 @@ describe.each(dialects)('anonymous concerns (%s)', (dialect) => {
     expect(sent.status).toBe(201);
     expect(sent.json.on).toBe(new Date().toISOString().slice(0, 10));
     const id = (
-      await t.server.ctx.database.db.selectFrom('incidents').select('id').where('reference', '=', concern.reference).executeTakeFirstOrThrow()
+      await t.server.ctx.database.db
+        .selectFrom('incidents')
+        .select('id')
+        .where('reference', '=', concern.reference)
+        .executeTakeFirstOrThrow()
     ).id;
     const staffView = await call(t, 'GET', `/api/v1/incidents/${id}/concern-messages`, { as: admin });
-    expect(staffView.json.items).toEqual([expect.objectContaining({ from: 'reporter', body: 'It happened again today.', author: null })]);
+    expect(staffView.json.items).toEqual([
+      expect.objectContaining({ from: 'reporter', body: 'It happened again today.', author: null }),
+    ]);
     const reply = await call(t, 'POST', `/api/v1/incidents/${id}/concern-messages`, {
       as: admin,
       body: { body: 'Thank you. Which lab?' },
@@ -132,39 +169,74 @@ describe.each(dialects)('anonymous concerns (%s)', (dialect) => {
     const { json: first } = await post('/api/v1/concerns', { description: 'Tailgating at gate B' });
     const { json: second } = await post('/api/v1/concerns', { description: 'People tailgate at gate B' });
     const idOf = async (reference: string) =>
-      (await t.server.ctx.database.db.selectFrom('incidents').select('id').where('reference', '=', reference).executeTakeFirstOrThrow()).id;
+      (
+        await t.server.ctx.database.db
+          .selectFrom('incidents')
+          .select('id')
+          .where('reference', '=', reference)
+          .executeTakeFirstOrThrow()
+      ).id;
     const firstId = await idOf(first.reference);
     const secondId = await idOf(second.reference);
-    await post('/api/v1/concerns/messages', { reference: second.reference, followUpCode: second.followUpCode, body: 'I saw it at 8.' });
-    expect((await call(t, 'POST', `/api/v1/incidents/${firstId}/merge`, { as: admin, body: { sourceId: secondId } })).status).toBe(200);
+    await post('/api/v1/concerns/messages', {
+      reference: second.reference,
+      followUpCode: second.followUpCode,
+      body: 'I saw it at 8.',
+    });
+    expect(
+      (
+        await call(t, 'POST', `/api/v1/incidents/${firstId}/merge`, {
+          as: admin,
+          body: { sourceId: secondId },
+        })
+      ).status,
+    ).toBe(200);
     const toSecond = await call(t, 'POST', `/api/v1/incidents/${firstId}/concern-messages`, {
       as: admin,
       body: { body: 'Thanks, noted.', threadReference: second.reference },
     });
     expect(toSecond.status).toBe(201);
-    const firstThread = await post('/api/v1/concerns/thread', { reference: first.reference, followUpCode: first.followUpCode });
-    const secondThread = await post('/api/v1/concerns/thread', { reference: second.reference, followUpCode: second.followUpCode });
+    const firstThread = await post('/api/v1/concerns/thread', {
+      reference: first.reference,
+      followUpCode: first.followUpCode,
+    });
+    const secondThread = await post('/api/v1/concerns/thread', {
+      reference: second.reference,
+      followUpCode: second.followUpCode,
+    });
     expect(firstThread.json.messages).toEqual([]);
-    expect(secondThread.json.messages.map((m: { body: string }) => m.body)).toEqual(['I saw it at 8.', 'Thanks, noted.']);
+    expect(secondThread.json.messages.map((m: { body: string }) => m.body)).toEqual([
+      'I saw it at 8.',
+      'Thanks, noted.',
+    ]);
     // the reporter follows the case their concern now lives in, not the closed duplicate
     expect(secondThread.json.status).toBe('received');
     const staff = await call(t, 'GET', `/api/v1/incidents/${firstId}/concern-messages`, { as: admin });
-    expect(staff.json.items.map((m: { threadReference: string }) => m.threadReference)).toEqual([second.reference, second.reference]);
+    expect(staff.json.items.map((m: { threadReference: string }) => m.threadReference)).toEqual([
+      second.reference,
+      second.reference,
+    ]);
   });
 
   it('rate-limits the public routes per address without storing the address', async () => {
     const ip = '198.51.100.9';
-    for (let i = 0; i < 10; i++) expect((await post('/api/v1/concerns', { description: `spam ${i}` }, { ip })).status).toBe(201);
+    for (let i = 0; i < 10; i++)
+      expect((await post('/api/v1/concerns', { description: `spam ${i}` }, { ip })).status).toBe(201);
     const limited = await post('/api/v1/concerns', { description: 'one more' }, { ip });
     expect(limited.status).toBe(429);
     expect(limited.json.code).toBe('rate_limited');
-    expect((await post('/api/v1/concerns', { description: 'elsewhere' }, { ip: '198.51.100.10' })).status).toBe(201);
+    expect(
+      (await post('/api/v1/concerns', { description: 'elsewhere' }, { ip: '198.51.100.10' })).status,
+    ).toBe(201);
   });
 
   it('validates the public form', async () => {
     expect((await post('/api/v1/concerns', { description: '' })).status).toBe(400);
     expect((await post('/api/v1/concerns', { description: 'x', type: 'no_such_type' })).status).toBe(400);
-    expect((await post('/api/v1/concerns', { description: 'x', siteId: '01930000-0000-7000-8000-000000000000' })).status).toBe(400);
+    expect(
+      (await post('/api/v1/concerns', { description: 'x', siteId: '01930000-0000-7000-8000-000000000000' }))
+        .status,
+    ).toBe(400);
   });
 
   it('is seen by admins, not by managers when it names no site', async () => {

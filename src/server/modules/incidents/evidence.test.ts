@@ -60,26 +60,45 @@ describe.each(dialects)('evidence and chain of custody (%s)', (dialect) => {
   });
   afterAll(() => t.close());
 
-  const blobPath = (hash: string) => path.join(t.config.blobDir, 'sha256', hash.slice(0, 2), hash.slice(2, 4), hash);
+  const blobPath = (hash: string) =>
+    path.join(t.config.blobDir, 'sha256', hash.slice(0, 2), hash.slice(2, 4), hash);
   const custodyOf = async (evidenceId: string, as = manager) =>
-    (await call(t, 'GET', `/api/v1/incidents/${incident.id}/evidence/${evidenceId}/custody`, { as })).json.items;
+    (await call(t, 'GET', `/api/v1/incidents/${incident.id}/evidence/${evidenceId}/custody`, { as })).json
+      .items;
 
   it('streams an upload into a content-addressed, write-once blob and answers its hash', async () => {
     const bytes = randomBytes(50_000);
     const response = await uploadBytes(t, officer, incident.id, bytes, 'cam 3/../dock.jpg', 'CCTV still');
     expect(response.status).toBe(201);
     const body = JSON.parse(response.body);
-    expect(body).toEqual({ id: expect.any(String), sha256: sha256(bytes), size: 50_000, filename: 'dock.jpg', contentType: 'image/jpeg' });
+    expect(body).toEqual({
+      id: expect.any(String),
+      sha256: sha256(bytes),
+      size: 50_000,
+      filename: 'dock.jpg',
+      contentType: 'image/jpeg',
+    });
     expect(fs.readFileSync(blobPath(body.sha256)).equals(bytes)).toBe(true);
     expect(fs.statSync(blobPath(body.sha256)).mode & 0o222).toBe(0);
     expect(fs.readdirSync(path.join(t.config.blobDir, 'tmp'))).toEqual([]);
     const custody = await custodyOf(body.id);
     expect(custody).toHaveLength(1);
-    expect(custody[0]).toMatchObject({ action: 'acquired', timeZone: 'America/New_York', details: { sha256: body.sha256 } });
+    expect(custody[0]).toMatchObject({
+      action: 'acquired',
+      timeZone: 'America/New_York',
+      details: { sha256: body.sha256 },
+    });
     expect(custody[0].localTime).toMatch(/-0[45]:00$/);
     expect(Date.parse(custody[0].localTime)).toBe(Date.parse(custody[0].at));
-    const evidence = await call(t, 'GET', `/api/v1/incidents/${incident.id}/evidence/${body.id}`, { as: manager });
-    expect(evidence.json).toMatchObject({ kind: 'digital', description: 'CCTV still', status: 'held', integrity: 'intact' });
+    const evidence = await call(t, 'GET', `/api/v1/incidents/${incident.id}/evidence/${body.id}`, {
+      as: manager,
+    });
+    expect(evidence.json).toMatchObject({
+      kind: 'digital',
+      description: 'CCTV still',
+      status: 'held',
+      integrity: 'intact',
+    });
 
     // identical bytes: a second record, the same blob, never rewritten
     const before = fs.statSync(blobPath(body.sha256));
@@ -98,7 +117,11 @@ describe.each(dialects)('evidence and chain of custody (%s)', (dialect) => {
     const declared = await t.server.app.inject({
       method: 'POST',
       url: `/api/v1/incidents/${incident.id}/evidence`,
-      headers: { ...officer.headers, 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(5_000_000) },
+      headers: {
+        ...officer.headers,
+        'content-type': 'multipart/form-data; boundary=x',
+        'content-length': String(5_000_000),
+      },
       payload: Buffer.alloc(5_000_000),
     });
     expect(declared.statusCode).toBe(413);
@@ -113,14 +136,24 @@ describe.each(dialects)('evidence and chain of custody (%s)', (dialect) => {
       payload: empty.payload,
     });
     expect(noFile.statusCode).toBe(400);
-    const json = await call(t, 'POST', `/api/v1/incidents/${incident.id}/evidence`, { as: officer, body: { file: 'x' } });
+    const json = await call(t, 'POST', `/api/v1/incidents/${incident.id}/evidence`, {
+      as: officer,
+      body: { file: 'x' },
+    });
     expect(json.status).toBe(415);
   });
 
   it('serves the bytes with a custody entry, and only to those allowed to download', async () => {
     const bytes = Buffer.from('<html><script>alert(1)</script></html>');
-    const uploaded = JSON.parse((await uploadBytes(t, officer, incident.id, bytes, 'page.html', undefined, 'text/html')).body);
-    const forbidden = await call(t, 'GET', `/api/v1/incidents/${incident.id}/evidence/${uploaded.id}/content`, { as: officer });
+    const uploaded = JSON.parse(
+      (await uploadBytes(t, officer, incident.id, bytes, 'page.html', undefined, 'text/html')).body,
+    );
+    const forbidden = await call(
+      t,
+      'GET',
+      `/api/v1/incidents/${incident.id}/evidence/${uploaded.id}/content`,
+      { as: officer },
+    );
     expect(forbidden.status).toBe(403);
     const response = await t.server.app.inject({
       method: 'GET',
@@ -136,7 +169,9 @@ describe.each(dialects)('evidence and chain of custody (%s)', (dialect) => {
     const custody = await custodyOf(uploaded.id);
     expect(custody.map((c: { action: string }) => c.action)).toEqual(['acquired', 'viewed']);
     // a safe type may be shown inline when asked to view it; a download is always an attachment
-    const image = JSON.parse((await uploadBytes(t, officer, incident.id, randomBytes(10), 'p.png', undefined, 'image/png')).body);
+    const image = JSON.parse(
+      (await uploadBytes(t, officer, incident.id, randomBytes(10), 'p.png', undefined, 'image/png')).body,
+    );
     const view = await t.server.app.inject({
       method: 'GET',
       url: `/api/v1/incidents/${incident.id}/evidence/${image.id}/content?purpose=view`,
@@ -150,14 +185,26 @@ describe.each(dialects)('evidence and chain of custody (%s)', (dialect) => {
       headers: manager.headers,
     });
     expect(download.headers['content-disposition']).toMatch(/^attachment;/);
-    expect((await custodyOf(image.id)).map((c: { action: string }) => c.action)).toEqual(['acquired', 'viewed', 'downloaded']);
+    expect((await custodyOf(image.id)).map((c: { action: string }) => c.action)).toEqual([
+      'acquired',
+      'viewed',
+      'downloaded',
+    ]);
   });
 
   it('verifies stored bytes, and says intact false when a byte changed on disk or the file is gone', async () => {
     const bytes = randomBytes(20_000);
     const uploaded = JSON.parse((await uploadBytes(t, officer, incident.id, bytes, 'ledger.bin')).body);
-    const verify = () => call(t, 'POST', `/api/v1/incidents/${incident.id}/evidence/${uploaded.id}/verify`, { as: manager, body: {} });
-    expect((await verify()).json).toEqual({ intact: true, sha256Expected: uploaded.sha256, sha256Actual: uploaded.sha256 });
+    const verify = () =>
+      call(t, 'POST', `/api/v1/incidents/${incident.id}/evidence/${uploaded.id}/verify`, {
+        as: manager,
+        body: {},
+      });
+    expect((await verify()).json).toEqual({
+      intact: true,
+      sha256Expected: uploaded.sha256,
+      sha256Actual: uploaded.sha256,
+    });
 
     const file = blobPath(uploaded.sha256);
     fs.chmodSync(file, 0o600);
@@ -165,8 +212,14 @@ describe.each(dialects)('evidence and chain of custody (%s)', (dialect) => {
     tampered[12_345] = (tampered[12_345] ?? 0) ^ 0x01;
     fs.writeFileSync(file, tampered);
     const result = (await verify()).json;
-    expect(result).toEqual({ intact: false, sha256Expected: uploaded.sha256, sha256Actual: sha256(tampered) });
-    const evidence = await call(t, 'GET', `/api/v1/incidents/${incident.id}/evidence/${uploaded.id}`, { as: manager });
+    expect(result).toEqual({
+      intact: false,
+      sha256Expected: uploaded.sha256,
+      sha256Actual: sha256(tampered),
+    });
+    const evidence = await call(t, 'GET', `/api/v1/incidents/${incident.id}/evidence/${uploaded.id}`, {
+      as: manager,
+    });
     expect(evidence.json.integrity).toBe('mismatch');
     const custody = await custodyOf(uploaded.id);
     expect(custody.at(-1)).toMatchObject({ action: 'verified', details: { intact: false } });
@@ -178,7 +231,11 @@ describe.each(dialects)('evidence and chain of custody (%s)', (dialect) => {
     expect(sweep.mismatches.map((m) => m.evidenceId)).toEqual([uploaded.id]);
 
     fs.rmSync(file);
-    expect((await verify()).json).toEqual({ intact: false, sha256Expected: uploaded.sha256, sha256Actual: null });
+    expect((await verify()).json).toEqual({
+      intact: false,
+      sha256Expected: uploaded.sha256,
+      sha256Actual: null,
+    });
     fs.writeFileSync(file, bytes);
     expect((await verify()).json.intact).toBe(true);
   });
@@ -186,15 +243,37 @@ describe.each(dialects)('evidence and chain of custody (%s)', (dialect) => {
   it('logs physical evidence in the same custody log, with transfers', async () => {
     const created = await call(t, 'POST', `/api/v1/incidents/${incident.id}/evidence/physical`, {
       as: officer,
-      body: { description: 'Crowbar', bagTag: 'BAG-0001', storageLocation: 'Locker 4', custodian: 'Officer Ray' },
+      body: {
+        description: 'Crowbar',
+        bagTag: 'BAG-0001',
+        storageLocation: 'Locker 4',
+        custodian: 'Officer Ray',
+      },
     });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ kind: 'physical', bagTag: 'BAG-0001', custodian: 'Officer Ray', sha256: null });
-    const transfer = await call(t, 'POST', `/api/v1/incidents/${incident.id}/evidence/${created.json.id}/transfers`, {
-      as: manager,
-      body: { to: 'Det. Lane (police)', storageLocation: 'Police property room', reason: 'Forensic examination' },
+    expect(created.json).toMatchObject({
+      kind: 'physical',
+      bagTag: 'BAG-0001',
+      custodian: 'Officer Ray',
+      sha256: null,
     });
-    expect(transfer.json).toMatchObject({ custodian: 'Det. Lane (police)', storageLocation: 'Police property room' });
+    const transfer = await call(
+      t,
+      'POST',
+      `/api/v1/incidents/${incident.id}/evidence/${created.json.id}/transfers`,
+      {
+        as: manager,
+        body: {
+          to: 'Det. Lane (police)',
+          storageLocation: 'Police property room',
+          reason: 'Forensic examination',
+        },
+      },
+    );
+    expect(transfer.json).toMatchObject({
+      custodian: 'Det. Lane (police)',
+      storageLocation: 'Police property room',
+    });
     const custody = await custodyOf(created.json.id);
     expect(custody.map((c: { action: string }) => c.action)).toEqual(['acquired', 'transferred']);
     expect(custody[1]).toMatchObject({
@@ -203,7 +282,12 @@ describe.each(dialects)('evidence and chain of custody (%s)', (dialect) => {
       storageLocation: 'Police property room',
       reason: 'Forensic examination',
     });
-    const verify = await call(t, 'POST', `/api/v1/incidents/${incident.id}/evidence/${created.json.id}/verify`, { as: manager, body: {} });
+    const verify = await call(
+      t,
+      'POST',
+      `/api/v1/incidents/${incident.id}/evidence/${created.json.id}/verify`,
+      { as: manager, body: {} },
+    );
     expect(verify.status).toBe(409);
   });
 
@@ -211,26 +295,54 @@ describe.each(dialects)('evidence and chain of custody (%s)', (dialect) => {
     const bytes = randomBytes(1000);
     const uploaded = JSON.parse((await uploadBytes(t, officer, incident.id, bytes, 'old.bin')).body);
     const base = `/api/v1/incidents/${incident.id}/evidence/${uploaded.id}`;
-    expect((await call(t, 'POST', `${base}/disposal`, { as: officer, body: { reason: 'x' } })).status).toBe(403);
+    expect((await call(t, 'POST', `${base}/disposal`, { as: officer, body: { reason: 'x' } })).status).toBe(
+      403,
+    );
 
-    const hold = await call(t, 'POST', `/api/v1/incidents/${incident.id}/legal-hold`, { as: manager, body: { reason: 'Civil suit 24-118' } });
+    const hold = await call(t, 'POST', `/api/v1/incidents/${incident.id}/legal-hold`, {
+      as: manager,
+      body: { reason: 'Civil suit 24-118' },
+    });
     expect(hold.json.legalHold.reason).toBe('Civil suit 24-118');
-    const blocked = await call(t, 'POST', `${base}/disposal`, { as: manager, body: { reason: 'Retention period over' } });
+    const blocked = await call(t, 'POST', `${base}/disposal`, {
+      as: manager,
+      body: { reason: 'Retention period over' },
+    });
     expect(blocked.status).toBe(409);
     expect(blocked.json.detail).toContain('legal hold');
-    await call(t, 'POST', `/api/v1/incidents/${incident.id}/legal-hold/release`, { as: manager, body: { reason: 'Settled' } });
+    await call(t, 'POST', `/api/v1/incidents/${incident.id}/legal-hold/release`, {
+      as: manager,
+      body: { reason: 'Settled' },
+    });
 
-    const requested = await call(t, 'POST', `${base}/disposal`, { as: manager, body: { reason: 'Retention period over' } });
+    const requested = await call(t, 'POST', `${base}/disposal`, {
+      as: manager,
+      body: { reason: 'Retention period over' },
+    });
     expect(requested.json.status).toBe('disposal_pending');
     expect((await call(t, 'POST', `${base}/disposal/approve`, { as: manager, body: {} })).status).toBe(409);
     // a hold placed while the request is pending still blocks the approval
-    await call(t, 'POST', `/api/v1/incidents/${incident.id}/legal-hold`, { as: manager, body: { reason: 'New claim' } });
-    expect((await call(t, 'POST', `${base}/disposal/approve`, { as: secondManager, body: {} })).status).toBe(409);
-    await call(t, 'POST', `/api/v1/incidents/${incident.id}/legal-hold/release`, { as: manager, body: { reason: 'Withdrawn' } });
-    const approved = await call(t, 'POST', `${base}/disposal/approve`, { as: secondManager, body: { reason: 'checked' } });
+    await call(t, 'POST', `/api/v1/incidents/${incident.id}/legal-hold`, {
+      as: manager,
+      body: { reason: 'New claim' },
+    });
+    expect((await call(t, 'POST', `${base}/disposal/approve`, { as: secondManager, body: {} })).status).toBe(
+      409,
+    );
+    await call(t, 'POST', `/api/v1/incidents/${incident.id}/legal-hold/release`, {
+      as: manager,
+      body: { reason: 'Withdrawn' },
+    });
+    const approved = await call(t, 'POST', `${base}/disposal/approve`, {
+      as: secondManager,
+      body: { reason: 'checked' },
+    });
     expect(approved.status).toBe(200);
     expect(approved.json.status).toBe('disposed');
-    expect(approved.json.disposal).toMatchObject({ reason: 'Retention period over', approvedBy: expect.any(String) });
+    expect(approved.json.disposal).toMatchObject({
+      reason: 'Retention period over',
+      approvedBy: expect.any(String),
+    });
     expect(fs.existsSync(blobPath(uploaded.sha256))).toBe(false);
     expect((await call(t, 'GET', `${base}/content`, { as: manager })).status).toBe(409);
     const custody = await custodyOf(uploaded.id);
@@ -245,8 +357,12 @@ describe.each(dialects)('evidence and chain of custody (%s)', (dialect) => {
     ]);
     // the record stays, and the custody log cannot be rewritten
     const db = t.server.ctx.database.db;
-    await expect(sql`delete from evidence_custody where evidence_id = ${uploaded.id}`.execute(db)).rejects.toThrow(/append-only/);
-    await expect(sql`update evidence_custody set actor_label = 'x' where evidence_id = ${uploaded.id}`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(
+      sql`delete from evidence_custody where evidence_id = ${uploaded.id}`.execute(db),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      sql`update evidence_custody set actor_label = 'x' where evidence_id = ${uploaded.id}`.execute(db),
+    ).rejects.toThrow(/append-only/);
   });
 
   it('exports a ZIP whose manifest lets anyone verify every file, and records the export in custody', async () => {
@@ -288,22 +404,33 @@ describe.each(dialects)('evidence and chain of custody (%s)', (dialect) => {
     }
     expect(sums).toHaveLength(3);
     for (const id of ids) {
-      const custody = (await call(t, 'GET', `/api/v1/incidents/${exportCase.id}/evidence/${id}/custody`, { as: manager })).json.items;
+      const custody = (
+        await call(t, 'GET', `/api/v1/incidents/${exportCase.id}/evidence/${id}/custody`, { as: manager })
+      ).json.items;
       expect(custody.at(-1).action).toBe('exported');
     }
     const timeline = await call(t, 'GET', `/api/v1/incidents/${exportCase.id}/timeline`, { as: manager });
     expect(timeline.json.items.at(-1).kind).toBe('exported');
-    expect((await call(t, 'GET', `/api/v1/incidents/${exportCase.id}/export`, { as: officer })).status).toBe(403);
+    expect((await call(t, 'GET', `/api/v1/incidents/${exportCase.id}/export`, { as: officer })).status).toBe(
+      403,
+    );
   });
 
   it('moves evidence with its custody when cases are merged', async () => {
     const target = await reportIncident(t, manager, site.id, { title: 'Target' });
     const source = await reportIncident(t, manager, site.id, { title: 'Source' });
-    const uploaded = JSON.parse((await uploadBytes(t, manager, source.id, Buffer.from('merge me'), 'm.txt')).body);
-    await call(t, 'POST', `/api/v1/incidents/${target.id}/merge`, { as: manager, body: { sourceId: source.id } });
+    const uploaded = JSON.parse(
+      (await uploadBytes(t, manager, source.id, Buffer.from('merge me'), 'm.txt')).body,
+    );
+    await call(t, 'POST', `/api/v1/incidents/${target.id}/merge`, {
+      as: manager,
+      body: { sourceId: source.id },
+    });
     const list = await call(t, 'GET', `/api/v1/incidents/${target.id}/evidence`, { as: manager });
     expect(list.json.items.map((e: { id: string }) => e.id)).toEqual([uploaded.id]);
-    const custody = (await call(t, 'GET', `/api/v1/incidents/${target.id}/evidence/${uploaded.id}/custody`, { as: manager })).json.items;
+    const custody = (
+      await call(t, 'GET', `/api/v1/incidents/${target.id}/evidence/${uploaded.id}/custody`, { as: manager })
+    ).json.items;
     expect(custody.map((c: { action: string }) => c.action)).toEqual(['acquired', 'case_merged']);
   });
 });

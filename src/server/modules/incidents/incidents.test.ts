@@ -72,7 +72,10 @@ describe.each(dialects)('incidents: intake and case work (%s)', (dialect) => {
     expect(response.headers.etag).toBe('"v1"');
 
     const people = await call(t, 'GET', `/api/v1/incidents/${incident.id}/people`, { as: manager });
-    expect(people.json.items.map((p: { name: string }) => p.name).sort()).toEqual(['Dana Desk', 'Walt Witness']);
+    expect(people.json.items.map((p: { name: string }) => p.name).sort()).toEqual([
+      'Dana Desk',
+      'Walt Witness',
+    ]);
     const timeline = await call(t, 'GET', `/api/v1/incidents/${incident.id}/timeline`, { as: manager });
     expect(timeline.json.items[0]).toMatchObject({ kind: 'created', actor: { id: officerUser.id } });
     const audit = await t.server.ctx.database.db
@@ -91,14 +94,25 @@ describe.each(dialects)('incidents: intake and case work (%s)', (dialect) => {
     });
     expect(unknown.status).toBe(400);
     expect(unknown.json.errors[0].path).toBe('type');
-    expect((await call(t, 'POST', '/api/v1/incident-types', { as: manager, body: { key: 'drone_sighting', label: 'Drone' } })).status).toBe(403);
+    expect(
+      (
+        await call(t, 'POST', '/api/v1/incident-types', {
+          as: manager,
+          body: { key: 'drone_sighting', label: 'Drone' },
+        })
+      ).status,
+    ).toBe(403);
     const added = await call(t, 'POST', '/api/v1/incident-types', {
       as: admin,
       body: { key: 'drone_sighting', label: 'Drone sighting' },
     });
     expect(added.status).toBe(201);
     const types = await call(t, 'GET', '/api/v1/incident-types', { as: officer });
-    expect(types.json.items).toContainEqual({ key: 'drone_sighting', label: 'Drone sighting', builtin: false });
+    expect(types.json.items).toContainEqual({
+      key: 'drone_sighting',
+      label: 'Drone sighting',
+      builtin: false,
+    });
     expect(types.json.items.find((x: { key: string }) => x.key === 'workplace_violence').builtin).toBe(true);
     const ok = await call(t, 'POST', '/api/v1/incidents', {
       as: officer,
@@ -118,9 +132,17 @@ describe.each(dialects)('incidents: intake and case work (%s)', (dialect) => {
 
   it('walks the states: triage, investigate, resolve, close with a disposition, reopen with a reason', async () => {
     const incident = await reportIncident(t, officer, site.id);
-    const go = (body: object) => call(t, 'POST', `/api/v1/incidents/${incident.id}/transitions`, { as: manager, body });
+    const go = (body: object) =>
+      call(t, 'POST', `/api/v1/incidents/${incident.id}/transitions`, { as: manager, body });
     expect((await go({ to: 'investigating' })).status).toBe(409);
-    expect((await call(t, 'POST', `/api/v1/incidents/${incident.id}/transitions`, { as: officer, body: { to: 'triaged' } })).status).toBe(403);
+    expect(
+      (
+        await call(t, 'POST', `/api/v1/incidents/${incident.id}/transitions`, {
+          as: officer,
+          body: { to: 'triaged' },
+        })
+      ).status,
+    ).toBe(403);
     const triaged = await go({ to: 'triaged' });
     expect(triaged.status).toBe(200);
     expect(triaged.json.triagedAt).not.toBeNull();
@@ -129,7 +151,11 @@ describe.each(dialects)('incidents: intake and case work (%s)', (dialect) => {
     const noDisposition = await go({ to: 'closed' });
     expect(noDisposition.status).toBe(400);
     expect(noDisposition.json.errors[0].path).toBe('disposition');
-    const closed = await go({ to: 'closed', disposition: 'substantiated', dispositionNote: 'Glass replaced' });
+    const closed = await go({
+      to: 'closed',
+      disposition: 'substantiated',
+      dispositionNote: 'Glass replaced',
+    });
     expect(closed.json).toMatchObject({ status: 'closed', disposition: 'substantiated' });
     const noReason = await go({ to: 'investigating' });
     expect(noReason.status).toBe(400);
@@ -138,21 +164,41 @@ describe.each(dialects)('incidents: intake and case work (%s)', (dialect) => {
     expect(reopened.json).toMatchObject({ status: 'investigating', disposition: null, closedAt: null });
     const timeline = await call(t, 'GET', `/api/v1/incidents/${incident.id}/timeline`, { as: manager });
     const kinds = timeline.json.items.map((e: { kind: string }) => e.kind);
-    expect(kinds).toEqual(['created', 'status_changed', 'status_changed', 'status_changed', 'status_changed', 'reopened']);
+    expect(kinds).toEqual([
+      'created',
+      'status_changed',
+      'status_changed',
+      'status_changed',
+      'status_changed',
+      'reopened',
+    ]);
     expect(timeline.json.items.at(-1).data.reason).toBe('Second window broken');
   });
 
   it('edits with If-Match; a stale version is 412; a new severity moves the SLA due times', async () => {
     const incident = await reportIncident(t, officer, site.id, { severity: 'critical' });
-    const missing = await call(t, 'PATCH', `/api/v1/incidents/${incident.id}`, { as: manager, body: { title: 'x' } });
+    const missing = await call(t, 'PATCH', `/api/v1/incidents/${incident.id}`, {
+      as: manager,
+      body: { title: 'x' },
+    });
     expect(missing.status).toBe(428);
     const patched = await call(t, 'PATCH', `/api/v1/incidents/${incident.id}`, {
       as: manager,
       headers: { 'if-match': '"v1"' },
-      body: { severity: 'high', title: 'Window smashed', findings: 'Thrown stone', rootCause: 'malicious_intent' },
+      body: {
+        severity: 'high',
+        title: 'Window smashed',
+        findings: 'Thrown stone',
+        rootCause: 'malicious_intent',
+      },
     });
     expect(patched.status).toBe(200);
-    expect(patched.json).toMatchObject({ severity: 'high', title: 'Window smashed', rootCause: 'malicious_intent', version: 2 });
+    expect(patched.json).toMatchObject({
+      severity: 'high',
+      title: 'Window smashed',
+      rootCause: 'malicious_intent',
+      version: 2,
+    });
     expect(Date.parse(patched.json.sla.triageDueAt) - Date.parse(patched.json.createdAt)).toBe(4 * 3600_000);
     const stale = await call(t, 'PATCH', `/api/v1/incidents/${incident.id}`, {
       as: manager,
@@ -174,7 +220,9 @@ describe.each(dialects)('incidents: intake and case work (%s)', (dialect) => {
     expect((await call(t, 'GET', `/api/v1/incidents/${managers.id}`, { as: officer })).status).toBe(404);
     expect((await call(t, 'GET', `/api/v1/incidents/${mine.id}`, { as: officer })).status).toBe(200);
     const officerList = await call(t, 'GET', '/api/v1/incidents?limit=500', { as: officer });
-    expect(officerList.json.items.every((i: { reportedBy: { id: string } }) => i.reportedBy.id === officerUser.id)).toBe(true);
+    expect(
+      officerList.json.items.every((i: { reportedBy: { id: string } }) => i.reportedBy.id === officerUser.id),
+    ).toBe(true);
 
     expect((await call(t, 'GET', `/api/v1/incidents/${managers.id}`, { as: investigator })).status).toBe(404);
     const assigned = await call(t, 'POST', `/api/v1/incidents/${managers.id}/assignment`, {
@@ -194,12 +242,24 @@ describe.each(dialects)('incidents: intake and case work (%s)', (dialect) => {
   });
 
   it('searches title, description and notes, with filters, on both databases', async () => {
-    const a = await reportIncident(t, manager, site.id, { title: 'Forklift collision', type: 'injury', severity: 'low' });
-    const b = await reportIncident(t, manager, site.id, { title: 'Tailgating', description: 'Visitor followed staff through the turnstile' });
+    const a = await reportIncident(t, manager, site.id, {
+      title: 'Forklift collision',
+      type: 'injury',
+      severity: 'low',
+    });
+    const b = await reportIncident(t, manager, site.id, {
+      title: 'Tailgating',
+      description: 'Visitor followed staff through the turnstile',
+    });
     const c = await reportIncident(t, manager, site.id, { title: 'Alarm', severity: 'critical' });
-    await call(t, 'POST', `/api/v1/incidents/${c.id}/notes`, { as: manager, body: { body: 'Zebracorn sighted on camera 4' } });
+    await call(t, 'POST', `/api/v1/incidents/${c.id}/notes`, {
+      as: manager,
+      body: { body: 'Zebracorn sighted on camera 4' },
+    });
     const ids = async (query: string) =>
-      (await call(t, 'GET', `/api/v1/incidents?${query}`, { as: manager })).json.items.map((i: { id: string }) => i.id);
+      (await call(t, 'GET', `/api/v1/incidents?${query}`, { as: manager })).json.items.map(
+        (i: { id: string }) => i.id,
+      );
     expect(await ids('q=forklift')).toEqual([a.id]);
     expect(await ids('q=TURNSTILE visitor')).toEqual([b.id]);
     expect(await ids('q=zebracorn')).toEqual([c.id]);
@@ -216,7 +276,12 @@ describe.each(dialects)('incidents: intake and case work (%s)', (dialect) => {
     expect(first.json.items).toHaveLength(0);
     for (let i = 0; i < 3; i++) await reportIncident(t, manager, site.id, { title: `Pager ${i} pagingword` });
     const page1 = await call(t, 'GET', '/api/v1/incidents?q=pagingword&limit=2', { as: manager });
-    const page2 = await call(t, 'GET', `/api/v1/incidents?q=pagingword&limit=2&cursor=${page1.json.nextCursor}`, { as: manager });
+    const page2 = await call(
+      t,
+      'GET',
+      `/api/v1/incidents?q=pagingword&limit=2&cursor=${page1.json.nextCursor}`,
+      { as: manager },
+    );
     expect(page1.json.items).toHaveLength(2);
     expect(page2.json.items).toHaveLength(1);
     expect(page2.json.nextCursor).toBeNull();
@@ -226,10 +291,22 @@ describe.each(dialects)('incidents: intake and case work (%s)', (dialect) => {
   it('merges duplicates: both timelines and notes kept, the duplicate closed, people and tasks moved', async () => {
     const target = await reportIncident(t, manager, site.id, { title: 'Fence cut north' });
     const source = await reportIncident(t, officer, site.id, { title: 'Hole in fence' });
-    await call(t, 'POST', `/api/v1/incidents/${source.id}/notes`, { as: manager, body: { body: 'Seen by patrol at 02:00' } });
-    await call(t, 'POST', `/api/v1/incidents/${source.id}/people`, { as: manager, body: { role: 'witness', name: 'Pat Rol' } });
-    await call(t, 'POST', `/api/v1/incidents/${source.id}/tasks`, { as: manager, body: { title: 'Pull CCTV' } });
-    const merged = await call(t, 'POST', `/api/v1/incidents/${target.id}/merge`, { as: manager, body: { sourceId: source.id } });
+    await call(t, 'POST', `/api/v1/incidents/${source.id}/notes`, {
+      as: manager,
+      body: { body: 'Seen by patrol at 02:00' },
+    });
+    await call(t, 'POST', `/api/v1/incidents/${source.id}/people`, {
+      as: manager,
+      body: { role: 'witness', name: 'Pat Rol' },
+    });
+    await call(t, 'POST', `/api/v1/incidents/${source.id}/tasks`, {
+      as: manager,
+      body: { title: 'Pull CCTV' },
+    });
+    const merged = await call(t, 'POST', `/api/v1/incidents/${target.id}/merge`, {
+      as: manager,
+      body: { sourceId: source.id },
+    });
     expect(merged.status).toBe(200);
     const dup = await call(t, 'GET', `/api/v1/incidents/${source.id}`, { as: manager });
     expect(dup.json).toMatchObject({ status: 'closed', disposition: 'duplicate', mergedInto: target.id });
@@ -239,12 +316,30 @@ describe.each(dialects)('incidents: intake and case work (%s)', (dialect) => {
     expect(timeline.json.items.filter((e: { kind: string }) => e.kind === 'created')).toHaveLength(2);
     const notes = await call(t, 'GET', `/api/v1/incidents/${target.id}/notes`, { as: manager });
     expect(notes.json.items.map((n: { body: string }) => n.body)).toEqual(['Seen by patrol at 02:00']);
-    expect((await call(t, 'GET', `/api/v1/incidents/${target.id}/people`, { as: manager })).json.items).toHaveLength(1);
-    expect((await call(t, 'GET', `/api/v1/incidents/${target.id}/tasks`, { as: manager })).json.items[0].title).toBe('Pull CCTV');
+    expect(
+      (await call(t, 'GET', `/api/v1/incidents/${target.id}/people`, { as: manager })).json.items,
+    ).toHaveLength(1);
+    expect(
+      (await call(t, 'GET', `/api/v1/incidents/${target.id}/tasks`, { as: manager })).json.items[0].title,
+    ).toBe('Pull CCTV');
     const search = await call(t, 'GET', '/api/v1/incidents?q=patrol', { as: manager });
     expect(search.json.items.map((i: { id: string }) => i.id)).toContain(target.id);
-    expect((await call(t, 'POST', `/api/v1/incidents/${target.id}/merge`, { as: manager, body: { sourceId: source.id } })).status).toBe(409);
-    expect((await call(t, 'POST', `/api/v1/incidents/${target.id}/merge`, { as: manager, body: { sourceId: target.id } })).status).toBe(400);
+    expect(
+      (
+        await call(t, 'POST', `/api/v1/incidents/${target.id}/merge`, {
+          as: manager,
+          body: { sourceId: source.id },
+        })
+      ).status,
+    ).toBe(409);
+    expect(
+      (
+        await call(t, 'POST', `/api/v1/incidents/${target.id}/merge`, {
+          as: manager,
+          body: { sourceId: target.id },
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it('tracks tasks, corrective actions and law-enforcement referrals', async () => {
@@ -274,14 +369,26 @@ describe.each(dialects)('incidents: intake and case work (%s)', (dialect) => {
 
     const referral = await call(t, 'POST', `/api/v1/incidents/${incident.id}/referrals`, {
       as: manager,
-      body: { agency: 'Police nationale', contact: 'Lt. Martin', referredOn: '2025-03-02', shared: 'CCTV export' },
+      body: {
+        agency: 'Police nationale',
+        contact: 'Lt. Martin',
+        referredOn: '2025-03-02',
+        shared: 'CCTV export',
+      },
     });
     expect(referral.status).toBe(201);
-    const followed = await call(t, 'POST', `/api/v1/incidents/${incident.id}/referrals/${referral.json.id}/follow-ups`, {
-      as: manager,
-      body: { on: '2025-03-09', note: 'Suspect identified' },
-    });
-    expect(followed.json.followUps).toEqual([{ on: '2025-03-09', note: 'Suspect identified', by: expect.any(String) }]);
+    const followed = await call(
+      t,
+      'POST',
+      `/api/v1/incidents/${incident.id}/referrals/${referral.json.id}/follow-ups`,
+      {
+        as: manager,
+        body: { on: '2025-03-09', note: 'Suspect identified' },
+      },
+    );
+    expect(followed.json.followUps).toEqual([
+      { on: '2025-03-09', note: 'Suspect identified', by: expect.any(String) },
+    ]);
     const updated = await call(t, 'PATCH', `/api/v1/incidents/${incident.id}/referrals/${referral.json.id}`, {
       as: manager,
       headers: { 'if-match': `"v${followed.json.version}"` },
@@ -294,20 +401,29 @@ describe.each(dialects)('incidents: intake and case work (%s)', (dialect) => {
     const incident = await reportIncident(t, manager, site.id);
     await call(t, 'POST', `/api/v1/incidents/${incident.id}/notes`, { as: manager, body: { body: 'first' } });
     const db = t.server.ctx.database.db;
-    await expect(sql`update incident_timeline set summary = 'edited' where incident_id = ${incident.id}`.execute(db)).rejects.toThrow(/append-only/);
-    await expect(sql`delete from incident_timeline where incident_id = ${incident.id}`.execute(db)).rejects.toThrow(/append-only/);
-    await expect(sql`update incident_notes set body = 'edited' where incident_id = ${incident.id}`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(
+      sql`update incident_timeline set summary = 'edited' where incident_id = ${incident.id}`.execute(db),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      sql`delete from incident_timeline where incident_id = ${incident.id}`.execute(db),
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      sql`update incident_notes set body = 'edited' where incident_id = ${incident.id}`.execute(db),
+    ).rejects.toThrow(/append-only/);
   });
 
   it('answers metrics, a CSV export and a PDF case report', async () => {
     const fresh = await startTestServer(dialect);
     try {
       const s = await makeSite(fresh);
-      const m = await sessionFor(fresh, await makeUser(fresh, 'manager', [s as never]));
+      const m = await sessionFor(fresh, await makeUser(fresh, 'manager', [s]));
       const first = await reportIncident(fresh, m, s.id, { type: 'theft', title: '=cmd, "quoted"' });
       await reportIncident(fresh, m, s.id, { type: 'theft' });
       await reportIncident(fresh, m, s.id, { type: 'fire' });
-      await call(fresh, 'POST', `/api/v1/incidents/${first.id}/transitions`, { as: m, body: { to: 'triaged' } });
+      await call(fresh, 'POST', `/api/v1/incidents/${first.id}/transitions`, {
+        as: m,
+        body: { to: 'triaged' },
+      });
       await fresh.server.ctx.database.db
         .updateTable('incidents')
         .set({ resolve_breached: 1 })
@@ -334,7 +450,11 @@ describe.each(dialects)('incidents: intake and case work (%s)', (dialect) => {
       expect(lines[0]).toMatch(/^reference,kind,title,/);
       expect(csv.body).toContain(`"'=cmd, ""quoted"""`);
 
-      const pdf = await fresh.server.app.inject({ method: 'GET', url: `/api/v1/incidents/${first.id}/report.pdf`, headers: m.headers });
+      const pdf = await fresh.server.app.inject({
+        method: 'GET',
+        url: `/api/v1/incidents/${first.id}/report.pdf`,
+        headers: m.headers,
+      });
       expect(pdf.statusCode).toBe(200);
       expect(pdf.headers['content-type']).toBe('application/pdf');
       expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');

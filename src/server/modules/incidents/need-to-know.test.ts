@@ -52,7 +52,11 @@ function sampleBody(key: string, ids: Record<string, string>): unknown {
       custodian: 'me',
     },
     'POST /api/v1/incidents/:id/evidence/:evidenceId/verify': {},
-    'POST /api/v1/incidents/:id/evidence/:evidenceId/transfers': { to: 'lab', storageLocation: 'lab', reason: 'analysis' },
+    'POST /api/v1/incidents/:id/evidence/:evidenceId/transfers': {
+      to: 'lab',
+      storageLocation: 'lab',
+      reason: 'analysis',
+    },
     'POST /api/v1/incidents/:id/evidence/:evidenceId/disposal': { reason: 'retention' },
     'POST /api/v1/incidents/:id/evidence/:evidenceId/disposal/approve': {},
     'POST /api/v1/incidents/:id/evidence/:evidenceId/disposal/reject': {},
@@ -89,19 +93,42 @@ describe.each(dialects)('incidents need-to-know, every route × every role (%s)'
       people: [{ role: 'subject', userId: excludedAdmin.id, name: 'Sub Ject', exclude: true }],
     });
     confidentialRef = confidential.reference;
-    const other = await reportIncident(t, users.get('manager') ? await sessionFor(t, users.get('manager')!) : cso, site.id, {
-      title: 'Ordinary case',
-    });
-    const upload = await uploadBytes(t, memberSession, confidential.id, Buffer.from('ledger scan'), 'ledger.pdf');
+    const other = await reportIncident(
+      t,
+      users.get('manager') ? await sessionFor(t, users.get('manager')!) : cso,
+      site.id,
+      {
+        title: 'Ordinary case',
+      },
+    );
+    const upload = await uploadBytes(
+      t,
+      memberSession,
+      confidential.id,
+      Buffer.from('ledger scan'),
+      'ledger.pdf',
+    );
     expect(upload.status).toBe(201);
-    const task = await call(t, 'POST', `/api/v1/incidents/${confidential.id}/tasks`, { as: memberSession, body: { title: 'Audit ledger' } });
-    const action = await call(t, 'POST', `/api/v1/incidents/${confidential.id}/actions`, { as: memberSession, body: { title: 'Dual control' } });
+    const task = await call(t, 'POST', `/api/v1/incidents/${confidential.id}/tasks`, {
+      as: memberSession,
+      body: { title: 'Audit ledger' },
+    });
+    const action = await call(t, 'POST', `/api/v1/incidents/${confidential.id}/actions`, {
+      as: memberSession,
+      body: { title: 'Dual control' },
+    });
     const referral = await call(t, 'POST', `/api/v1/incidents/${confidential.id}/referrals`, {
       as: memberSession,
       body: { agency: 'Financial police', referredOn: '2025-01-01' },
     });
-    const person = await call(t, 'POST', `/api/v1/incidents/${confidential.id}/people`, { as: memberSession, body: { role: 'witness', name: 'Wit' } });
-    await call(t, 'POST', `/api/v1/incidents/${confidential.id}/notes`, { as: memberSession, body: { body: `${SECRET} ledger note` } });
+    const person = await call(t, 'POST', `/api/v1/incidents/${confidential.id}/people`, {
+      as: memberSession,
+      body: { role: 'witness', name: 'Wit' },
+    });
+    await call(t, 'POST', `/api/v1/incidents/${confidential.id}/notes`, {
+      as: memberSession,
+      body: { body: `${SECRET} ledger note` },
+    });
     ids = {
       id: confidential.id,
       other: other.id,
@@ -134,8 +161,12 @@ describe.each(dialects)('incidents need-to-know, every route × every role (%s)'
       return { status: response.statusCode, body: response.body };
     }
     const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : sampleBody(key, ids);
-    if (route.method !== 'GET' && route.method !== 'DELETE') expect(body, `sample body for ${key}`).toBeDefined();
-    const response = await call(t, route.method as 'GET', url, { as: { headers }, ...(body === undefined ? {} : { body }) });
+    if (route.method !== 'GET' && route.method !== 'DELETE')
+      expect(body, `sample body for ${key}`).toBeDefined();
+    const response = await call(t, route.method as 'GET', url, {
+      as: { headers },
+      ...(body === undefined ? {} : { body }),
+    });
     return { status: response.status, body: response.body };
   }
 
@@ -152,7 +183,8 @@ describe.each(dialects)('incidents need-to-know, every route × every role (%s)'
     for (const route of caseRoutes()) {
       for (const [label, user] of callers) {
         const response = await callRoute(route, await sessionFor(t, user));
-        const allowed = route.access === 'authenticated' || rolePermissions[user.role].includes(route.access as Permission);
+        const allowed =
+          route.access === 'authenticated' || rolePermissions[user.role].includes(route.access as Permission);
         const line = `${label} ${route.method} ${route.url} → ${response.status} ${response.body.slice(0, 120)}`;
         expect(response.status, line).toBe(allowed ? 404 : 403);
         expect(response.body, line).not.toContain(SECRET);
@@ -188,10 +220,16 @@ describe.each(dialects)('incidents need-to-know, every route × every role (%s)'
         continue;
       }
       const label = `${user.role} ${user.email}`;
-      expect(list.json.items.map((i: { id: string }) => i.id), label).not.toContain(ids.id);
+      expect(
+        list.json.items.map((i: { id: string }) => i.id),
+        label,
+      ).not.toContain(ids.id);
       expect(search.json.items, label).toEqual([]);
       expect(filtered.json.items, label).toEqual([]);
-      expect(metrics.json.byType.find((x: { key: string }) => x.key === 'fraud'), label).toBeUndefined();
+      expect(
+        metrics.json.byType.find((x: { key: string }) => x.key === 'fraud'),
+        label,
+      ).toBeUndefined();
       expect(metrics.json.total, label).toBeLessThan(adminTotal);
       expect(csv.body, label).not.toContain(confidentialRef);
       expect(csv.body, label).not.toContain(SECRET);
@@ -214,16 +252,24 @@ describe.each(dialects)('incidents need-to-know, every route × every role (%s)'
     const manager = users.get('manager')!;
     const asManager = await sessionFor(t, manager);
     expect((await call(t, 'GET', `/api/v1/incidents/${ids.id}`, { as: asManager })).status).toBe(404);
-    const added = await call(t, 'POST', `/api/v1/incidents/${ids.id}/members`, { as: asAdmin, body: { userId: manager.id } });
+    const added = await call(t, 'POST', `/api/v1/incidents/${ids.id}/members`, {
+      as: asAdmin,
+      body: { userId: manager.id },
+    });
     expect(added.status).toBe(201);
     expect((await call(t, 'GET', `/api/v1/incidents/${ids.id}`, { as: asManager })).status).toBe(200);
     const members = await call(t, 'GET', `/api/v1/incidents/${ids.id}/members`, { as: asManager });
     expect(members.json.items.map((m: { userId: string }) => m.userId)).toContain(manager.id);
-    const removed = await call(t, 'DELETE', `/api/v1/incidents/${ids.id}/members/${manager.id}`, { as: asAdmin });
+    const removed = await call(t, 'DELETE', `/api/v1/incidents/${ids.id}/members/${manager.id}`, {
+      as: asAdmin,
+    });
     expect(removed.status).toBe(200);
     expect((await call(t, 'GET', `/api/v1/incidents/${ids.id}`, { as: asManager })).status).toBe(404);
     // an excluded subject cannot be made a member
-    const excluded = await call(t, 'POST', `/api/v1/incidents/${ids.id}/members`, { as: asAdmin, body: { userId: excludedAdmin.id } });
+    const excluded = await call(t, 'POST', `/api/v1/incidents/${ids.id}/members`, {
+      as: asAdmin,
+      body: { userId: excludedAdmin.id },
+    });
     expect(excluded.status).toBe(400);
   });
 });

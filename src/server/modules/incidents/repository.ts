@@ -208,8 +208,10 @@ function filterConditions(principal: Principal, query: Filters): RawBuilder<SqlB
     const value = query[field];
     if (value !== undefined) conditions.push(sql<SqlBool>`${column(name)} = ${value}`);
   }
-  if (query.from !== undefined) conditions.push(sql<SqlBool>`${column('event_at')} >= ${bound(query.from, false)}`);
-  if (query.to !== undefined) conditions.push(sql<SqlBool>`${column('event_at')} <= ${bound(query.to, true)}`);
+  if (query.from !== undefined)
+    conditions.push(sql<SqlBool>`${column('event_at')} >= ${bound(query.from, false)}`);
+  if (query.to !== undefined)
+    conditions.push(sql<SqlBool>`${column('event_at')} <= ${bound(query.to, true)}`);
   return conditions;
 }
 

@@ -17,7 +17,9 @@ let peak = baseline;
 const sampler = setInterval(() => {
   peak = Math.max(peak, process.memoryUsage().rss);
 }, 5);
-process.stdout.write(`${JSON.stringify({ url, headers: credentials.headers, incidentId: incident.id, baseline })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ url, headers: credentials.headers, incidentId: incident.id, baseline })}\n`,
+);
 
 process.stdin.once('data', () => {
   clearInterval(sampler);

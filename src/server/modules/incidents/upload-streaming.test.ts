@@ -45,7 +45,7 @@ describe.each(dialects)('evidence upload streams (%s)', (dialect) => {
       const boundary = `----vigil${randomBytes(8).toString('hex')}`;
       const hash = createHash('sha256');
       const seed = randomBytes(CHUNK);
-      async function* body() {
+      function* body() {
         yield Buffer.from(
           `--${boundary}\r\nContent-Disposition: form-data; name="description"\r\n\r\nCCTV night export\r\n` +
             `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="night.mp4"\r\nContent-Type: video/mp4\r\n\r\n`,
@@ -74,7 +74,12 @@ describe.each(dialects)('evidence upload streams (%s)', (dialect) => {
       });
       expect(answer.status, answer.body).toBe(201);
       const uploaded = JSON.parse(answer.body);
-      expect(uploaded).toMatchObject({ size: SIZE, sha256: hash.digest('hex'), filename: 'night.mp4', contentType: 'video/mp4' });
+      expect(uploaded).toMatchObject({
+        size: SIZE,
+        sha256: hash.digest('hex'),
+        filename: 'night.mp4',
+        contentType: 'video/mp4',
+      });
       child.stdin.write('report\n');
       const memory = await nextLine(child);
       const growthMb = (memory.peak - memory.baseline) / 1024 / 1024;
