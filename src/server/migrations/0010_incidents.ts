@@ -58,7 +58,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   for (const column of ['site_id', 'status', 'type', 'severity', 'assigned_to', 'reported_by']) {
     await db.schema.createIndex(`incidents_${column}_id`).on('incidents').columns([column, 'id']).execute();
   }
-  await db.schema.createIndex('incidents_event_at').on('incidents').column('event_at').execute();
+  // Date-filtered lists walk this index in (event_at, id) order.
+  await db.schema.createIndex('incidents_event_at_id').on('incidents').columns(['event_at', 'id']).execute();
   await db.schema.createIndex('incidents_created_at').on('incidents').column('created_at').execute();
   await db.schema.createIndex('incidents_merged_into').on('incidents').column('merged_into').execute();
   // The SLA job looks for open cases whose warning time has passed (a due time is never earlier).

@@ -271,6 +271,31 @@ describe.each(dialects)('incidents: intake and case work (%s)', (dialect) => {
     const today = new Date().toISOString().slice(0, 10);
     expect(await ids(`from=${today}&q=forklift`)).toEqual([a.id]);
     expect(await ids(`to=2000-01-01&q=forklift`)).toEqual([]);
+    // a period without a search is listed by date, newest first, and pages by date
+    expect(await ids(`from=${today}&type=injury`)).toContain(a.id);
+    expect(await ids(`to=2000-01-01`)).toEqual([]);
+    const dated = await reportIncident(t, manager, site.id, {
+      title: 'Old one',
+      occurredAt: '2020-05-05T10:00:00Z',
+    });
+    const older = await reportIncident(t, manager, site.id, {
+      title: 'Older one',
+      occurredAt: '2020-05-04T10:00:00Z',
+    });
+    const period = await call(t, 'GET', '/api/v1/incidents?from=2020-05-01&to=2020-05-31&limit=1', {
+      as: manager,
+    });
+    expect(period.json.items.map((i: { id: string }) => i.id)).toEqual([dated.id]);
+    const next = await call(
+      t,
+      'GET',
+      `/api/v1/incidents?from=2020-05-01&to=2020-05-31&limit=1&cursor=${period.json.nextCursor}`,
+      {
+        as: manager,
+      },
+    );
+    expect(next.json.items.map((i: { id: string }) => i.id)).toEqual([older.id]);
+    expect(next.json.nextCursor).toBeNull();
     // paging through search results keeps the order and loses nothing
     const first = await call(t, 'GET', '/api/v1/incidents?q=forklift%20OR&limit=1', { as: manager });
     expect(first.json.items).toHaveLength(0);

@@ -146,8 +146,33 @@ export async function listIncidents(
   query: IncidentListQuery,
 ): Promise<ListPage<Incident>> {
   const terms = searchTerms(query.q);
-  const after = decodeCursor(query.cursor, 1)?.[0];
   const conditions = filterConditions(principal, query);
+  const dated = query.from !== undefined || query.to !== undefined;
+  if (terms.length === 0 && dated) {
+    // A period is listed by the date incidents are dated by, newest first: the (event_at, id)
+    // index then both selects and orders, however far back the period lies.
+    const cursor = decodeCursor(query.cursor, 2);
+    let qb = selectIncidents(db);
+    for (const condition of conditions) qb = qb.where(condition);
+    const rows = await qb
+      .$if(cursor !== undefined, (q) =>
+        q.where((eb) =>
+          eb.or([
+            eb('incidents.event_at', '<', String(cursor?.[0])),
+            eb.and([
+              eb('incidents.event_at', '=', String(cursor?.[0])),
+              eb('incidents.id', '<', String(cursor?.[1])),
+            ]),
+          ]),
+        ),
+      )
+      .orderBy('incidents.event_at', 'desc')
+      .orderBy('incidents.id', 'desc')
+      .limit(query.limit + 1)
+      .execute();
+    return pageOf(rows, query.limit, (row) => [row.event_at, row.id], toIncident);
+  }
+  const after = decodeCursor(query.cursor, 1)?.[0];
   if (terms.length === 0) {
     let qb = selectIncidents(db);
     for (const condition of conditions) qb = qb.where(condition);
