@@ -155,16 +155,13 @@ export async function listIncidents(
     let qb = selectIncidents(db);
     for (const condition of conditions) qb = qb.where(condition);
     const rows = await qb
+      // A row-value comparison, so the index range starts right at the cursor.
       .$if(cursor !== undefined, (q) =>
-        q.where((eb) =>
-          eb.or([
-            eb('incidents.event_at', '<', String(cursor?.[0])),
-            eb.and([
-              eb('incidents.event_at', '=', String(cursor?.[0])),
-              eb('incidents.id', '<', String(cursor?.[1])),
-            ]),
-          ]),
-        ),
+        q
+          .where('incidents.event_at', '<=', String(cursor?.[0]))
+          .where(
+            sql<SqlBool>`(incidents.event_at, incidents.id) < (${String(cursor?.[0])}, ${String(cursor?.[1])})`,
+          ),
       )
       .orderBy('incidents.event_at', 'desc')
       .orderBy('incidents.id', 'desc')
