@@ -6,6 +6,7 @@ import { AppError } from '../server/platform/errors.js';
 import { registerBackupCommands } from './commands/backup.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerMonitoringCommands } from './commands/monitoring.js';
+import { registerIncidentCommands } from './commands/incidents.js';
 import { registerPlatformCommands } from './commands/platform.js';
 import { registerRiskCommands } from './commands/risk.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerDemoCommand(program);
   registerRiskCommands(program);
   registerMonitoringCommands(program);
+  registerIncidentCommands(program);
   return program;
 }
 

@@ -4,6 +4,7 @@ import { auditModule } from './audit/index.js';
 import { identityModule } from './identity/index.js';
 import { notificationsModule } from './notifications/index.js';
 import { monitoringModule } from './monitoring/index.js';
+import { incidentsModule } from './incidents/index.js';
 import { peopleModule } from './people/index.js';
 import { riskModule } from './risk/index.js';
 import { sitesModule } from './sites/index.js';
@@ -18,4 +19,5 @@ export const modules: readonly ServerModule[] = [
   jobsModule,
   notificationsModule,
   monitoringModule,
+  incidentsModule,
 ];

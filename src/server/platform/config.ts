@@ -64,6 +64,8 @@ const schema = z.object({
   /** Maps provider groups to roles, e.g. "security-admins=admin,soc=operator". */
   VIGIL_OIDC_ROLE_MAP: z.string().default(''),
   VIGIL_JOBS: z.enum(['on', 'off']).default('on'),
+  /** Largest evidence file accepted by an upload (default 2 GiB); larger uploads answer 413. */
+  VIGIL_EVIDENCE_MAX_BYTES: positiveInt.default(2 * 1024 ** 3),
 });
 
 type Env = z.infer<typeof schema>;
