@@ -1,3 +1,4 @@
+import { registerIncidentJobs } from './jobs.js';
 import type { ServerModule } from '../../platform/http/app.js';
 import { registerIncidentRoutes } from './routes.js';
 
@@ -14,4 +15,8 @@ export { reverifyAllEvidence, type IntegrityMismatch } from './evidence.service.
 export { createIncident } from './service.js';
 export { incidentVisible } from './policy.js';
 
-export const incidentsModule: ServerModule = { name: 'incidents', registerRoutes: registerIncidentRoutes };
+export const incidentsModule: ServerModule = {
+  name: 'incidents',
+  registerRoutes: registerIncidentRoutes,
+  registerJobs: registerIncidentJobs,
+};
