@@ -18,6 +18,9 @@ const AccountPage = lazy(() => import('../modules/identity/AccountPage.js'));
 const SitesPage = lazy(() => import('../modules/sites/SitesPage.js'));
 const PeoplePage = lazy(() => import('../modules/people/PeoplePage.js'));
 const AuditPage = lazy(() => import('../modules/audit/AuditPage.js'));
+const NotificationsPage = lazy(() => import('../modules/notifications/NotificationsPage.js'));
+const JobsPage = lazy(() => import('../modules/admin/JobsPage.js'));
+const WebhooksPage = lazy(() => import('../modules/admin/WebhooksPage.js'));
 const NotFoundPage = lazy(() => import('./NotFoundPage.js'));
 
 function isSessionGone(error: unknown): boolean {
@@ -113,6 +116,23 @@ function AppRoutes() {
             element={
               <RequirePermission permission="audit:read">
                 <AuditPage />
+              </RequirePermission>
+            }
+          />
+          <Route path="notifications" element={<NotificationsPage />} />
+          <Route
+            path="admin/jobs"
+            element={
+              <RequirePermission permission="jobs:manage">
+                <JobsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="admin/webhooks"
+            element={
+              <RequirePermission permission="webhooks:manage">
+                <WebhooksPage />
               </RequirePermission>
             }
           />
