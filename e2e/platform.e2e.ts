@@ -131,6 +131,25 @@ describe.each(e2eDialects())('the web app on %s', (dialect) => {
     await login.waitFor();
     expect(await login.textContent()).toMatch(/E[SD]T/);
 
+    // The notification center, and the admin's view of background jobs (empty or not, depending
+    // on whether a schedule came due during the test).
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Notifications' })
+      .click();
+    await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+    await page.getByText('Nothing unread').waitFor();
+    await page.getByText('How you are told').waitFor();
+    await page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'Background jobs' })
+      .click();
+    await page.getByRole('heading', { name: 'Background jobs' }).waitFor();
+    await page
+      .getByText(/^No jobs$|^Kind$/)
+      .first()
+      .waitFor();
+
     // Sign out: back at the sign-in page, and the session is gone.
     await page.getByTestId('user-menu').click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();

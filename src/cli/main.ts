@@ -3,6 +3,10 @@ import { Command, CommanderError } from 'commander';
 import { ZodError } from 'zod';
 import { ConfigError } from '../server/platform/config.js';
 import { AppError } from '../server/platform/errors.js';
+import { registerBackupCommands } from './commands/backup.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerMonitoringCommands } from './commands/monitoring.js';
+import { registerIncidentCommands } from './commands/incidents.js';
 import { registerPlatformCommands } from './commands/platform.js';
 import { registerRiskCommands } from './commands/risk.js';
 import { registerServeCommand } from './commands/serve.js';
@@ -18,7 +22,11 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (message, write) => write(`${message.trim().split('\n')[0] ?? ''}\n`) });
   registerServeCommand(program);
   registerPlatformCommands(program);
+  registerBackupCommands(program);
+  registerDemoCommand(program);
   registerRiskCommands(program);
+  registerMonitoringCommands(program);
+  registerIncidentCommands(program);
   return program;
 }
 

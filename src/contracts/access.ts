@@ -32,6 +32,21 @@ export const permissions = [
   'risk:simulate',
   'risk:approve',
   'risk:configure',
+  'devices:read',
+  'devices:write',
+  'alarms:read',
+  'alarms:handle',
+  'alarms:configure',
+  'ingest',
+  'incidents:read',
+  'incidents:write',
+  'incidents:manage',
+  'incidents:export',
+  'incidents:configure',
+  'evidence:read',
+  'evidence:write',
+  'evidence:download',
+  'evidence:manage',
 ] as const;
 export const permissionSchema = z.enum(permissions);
 export type Permission = z.infer<typeof permissionSchema>;
@@ -50,13 +65,92 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'risk:read',
     'risk:write',
     'risk:simulate',
+    'devices:read',
+    'devices:write',
+    'alarms:read',
+    'alarms:handle',
+    'alarms:configure',
+    'ingest',
+    'incidents:read',
+    'incidents:write',
+    'incidents:manage',
+    'incidents:export',
+    'evidence:read',
+    'evidence:write',
+    'evidence:download',
+    'evidence:manage',
   ],
-  investigator: ['sites:read', 'people:read', 'people:pii', 'risk:read', 'risk:simulate'],
-  operator: ['sites:read', 'people:read'],
-  officer: ['sites:read', 'people:read'],
+  investigator: [
+    'sites:read',
+    'people:read',
+    'people:pii',
+    'risk:read',
+    'risk:simulate',
+    'incidents:read',
+    'incidents:write',
+    'incidents:manage',
+    'incidents:export',
+    'evidence:read',
+    'evidence:write',
+    'evidence:download',
+  ],
+  operator: [
+    'sites:read',
+    'people:read',
+    'devices:read',
+    'alarms:read',
+    'alarms:handle',
+    'incidents:read',
+    'incidents:write',
+    'evidence:read',
+    'evidence:write',
+  ],
+  officer: [
+    'sites:read',
+    'people:read',
+    'devices:read',
+    'alarms:read',
+    'incidents:read',
+    'incidents:write',
+    'evidence:read',
+    'evidence:write',
+  ],
   hr: ['sites:read', 'people:read', 'people:write', 'people:pii'],
-  auditor: ['users:read', 'sites:read', 'people:read', 'audit:read', 'risk:read', 'risk:simulate'],
+  auditor: [
+    'users:read',
+    'sites:read',
+    'people:read',
+    'audit:read',
+    'risk:read',
+    'risk:simulate',
+    'devices:read',
+    'alarms:read',
+    'incidents:read',
+    'evidence:read',
+  ],
+  // Employees report concerns through the public concern routes and need no incident permission.
   employee: ['sites:read'],
+};
+
+/**
+ * Which incidents a role sees (on top of the route permission), applied in SQL:
+ * - `all`: every case, confidential ones included (the CSO); subjects excluded from a case still lose it;
+ * - `all-open`: every non-confidential case (auditors);
+ * - `sites`: non-confidential cases at the user's sites (managers);
+ * - `assigned`: cases assigned to the user (investigators);
+ * - `own`: cases the user reported at the user's sites (operators, officers).
+ * Everyone also sees cases where they are a member or reported them, confidential cases only by
+ * membership. Need-to-know is never widened by the route permission.
+ */
+export const incidentScope: Record<Role, 'all' | 'all-open' | 'sites' | 'assigned' | 'own'> = {
+  admin: 'all',
+  manager: 'sites',
+  investigator: 'assigned',
+  operator: 'own',
+  officer: 'own',
+  hr: 'own',
+  auditor: 'all-open',
+  employee: 'own',
 };
 
 /** Roles whose scope is every site; every other role sees only the sites assigned to the user. */

@@ -1,4 +1,5 @@
 import type { Config } from './platform/config.js';
+import { createEventBus } from './platform/bus/index.js';
 import type { AppContext } from './platform/context.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrate.js';
@@ -23,6 +24,7 @@ export async function createServer(
   const database = openDatabase(config);
   await migrateToLatest(database);
   const ctx = createAppContext(config, database, logger);
+  ctx.bus = await createEventBus(config, logger);
   const { app, catalog } = await buildApp(ctx, modules);
   return {
     ctx,
@@ -30,8 +32,17 @@ export async function createServer(
     catalog,
     close: async () => {
       // Drain: running jobs finish (or give up their lock) while in-flight requests complete.
-      await Promise.all([ctx.jobs.stop(), app.close()]);
+      const closing = Promise.all([ctx.jobs.stop(), app.close()]);
+      // Requests in flight finish on keep-alive connections, which would then sit idle until their
+      // keep-alive timeout and hold the process open; close each as soon as its work is done.
+      const reaper = setInterval(() => app.server.closeIdleConnections(), 25);
+      try {
+        await closing;
+      } finally {
+        clearInterval(reaper);
+      }
       ctx.notifier.close();
+      await ctx.bus?.close();
       await database.close();
     },
   };

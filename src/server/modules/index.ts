@@ -3,6 +3,8 @@ import { jobsModule } from '../platform/jobs/index.js';
 import { auditModule } from './audit/index.js';
 import { identityModule } from './identity/index.js';
 import { notificationsModule } from './notifications/index.js';
+import { monitoringModule } from './monitoring/index.js';
+import { incidentsModule } from './incidents/index.js';
 import { peopleModule } from './people/index.js';
 import { riskModule } from './risk/index.js';
 import { sitesModule } from './sites/index.js';
@@ -16,4 +18,6 @@ export const modules: readonly ServerModule[] = [
   riskModule,
   jobsModule,
   notificationsModule,
+  monitoringModule,
+  incidentsModule,
 ];

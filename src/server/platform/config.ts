@@ -33,6 +33,10 @@ const url = (protocols: string[]) =>
     `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
   );
 
+const topicPrefix = z
+  .string()
+  .regex(/^[^/#+\s][^#+\s]*[^/#+\s]$|^[^/#+\s]$/, 'must be an MQTT topic without wildcards or an edge /');
+
 // Every variable Vigil reads, with its default. The CLI and the server share this one parser.
 const schema = z.object({
   PORT: port.default(8080),
@@ -42,6 +46,10 @@ const schema = z.object({
   VIGIL_PUBLIC_URL: url(['http:', 'https:']).optional(),
   VIGIL_MQTT_URL: url(['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:']).optional(),
   VIGIL_NATS_URL: url(['nats:', 'tls:']).optional(),
+  /** MQTT topic prefixes (Frigate's topic_prefix, Zigbee2MQTT's base_topic, Vigil's own events). */
+  VIGIL_MQTT_FRIGATE_TOPIC: topicPrefix.default('frigate'),
+  VIGIL_MQTT_Z2M_TOPIC: topicPrefix.default('zigbee2mqtt'),
+  VIGIL_MQTT_EVENTS_TOPIC: topicPrefix.default('vigil/events'),
   VIGIL_DC09_PORT: port.optional(),
   VIGIL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   VIGIL_SESSION_IDLE_MINUTES: positiveInt.default(30),
@@ -56,6 +64,8 @@ const schema = z.object({
   /** Maps provider groups to roles, e.g. "security-admins=admin,soc=operator". */
   VIGIL_OIDC_ROLE_MAP: z.string().default(''),
   VIGIL_JOBS: z.enum(['on', 'off']).default('on'),
+  /** Largest evidence file accepted by an upload (default 2 GiB); larger uploads answer 413. */
+  VIGIL_EVIDENCE_MAX_BYTES: positiveInt.default(2 * 1024 ** 3),
 });
 
 type Env = z.infer<typeof schema>;

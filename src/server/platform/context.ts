@@ -5,6 +5,7 @@ import type { SessionPolicy } from './auth/sessions.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { Notifier } from './notifications/notifier.js';
 import { appendAudit, type AuditContext, type AuditInput } from './audit/chain.js';
+import type { EventBus } from './bus/bus.js';
 
 /** What every module is given: configuration, the database, the logger and platform services. */
 export interface AppContext {
@@ -16,6 +17,8 @@ export interface AppContext {
   jobs: JobQueue;
   /** In-app, mail and webhook notifications (notify inside your transaction). */
   notifier: Notifier;
+  /** Real-time fan-out between nodes (live alarm streams); absent in one-shot CLI commands. */
+  bus?: EventBus;
 }
 
 /** Records an audit entry inside the current transaction. */

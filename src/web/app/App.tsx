@@ -19,6 +19,9 @@ const SitesPage = lazy(() => import('../modules/sites/SitesPage.js'));
 const PeoplePage = lazy(() => import('../modules/people/PeoplePage.js'));
 const AuditPage = lazy(() => import('../modules/audit/AuditPage.js'));
 const RiskRoutes = lazy(() => import('../modules/risk/RiskRoutes.js'));
+const NotificationsPage = lazy(() => import('../modules/notifications/NotificationsPage.js'));
+const JobsPage = lazy(() => import('../modules/admin/JobsPage.js'));
+const WebhooksPage = lazy(() => import('../modules/admin/WebhooksPage.js'));
 const NotFoundPage = lazy(() => import('./NotFoundPage.js'));
 
 function isSessionGone(error: unknown): boolean {
@@ -122,6 +125,23 @@ function AppRoutes() {
             element={
               <RequirePermission permission="audit:read">
                 <AuditPage />
+              </RequirePermission>
+            }
+          />
+          <Route path="notifications" element={<NotificationsPage />} />
+          <Route
+            path="admin/jobs"
+            element={
+              <RequirePermission permission="jobs:manage">
+                <JobsPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="admin/webhooks"
+            element={
+              <RequirePermission permission="webhooks:manage">
+                <WebhooksPage />
               </RequirePermission>
             }
           />

@@ -1,6 +1,9 @@
 import {
   IconAlertTriangle,
+  IconBell,
   IconBuildingSkyscraper,
+  IconClockPlay,
+  IconWebhook,
   IconHome,
   IconListDetails,
   IconUserCircle,
@@ -56,6 +59,26 @@ export const navigation: readonly NavEntry[] = [
     icon: IconListDetails,
     permission: 'audit:read',
     description: 'The hash-chained record of every change',
+  },
+  {
+    to: '/notifications',
+    label: 'Notifications',
+    icon: IconBell,
+    description: 'Escalations, SLA warnings and reminders addressed to you',
+  },
+  {
+    to: '/admin/jobs',
+    label: 'Background jobs',
+    icon: IconClockPlay,
+    permission: 'jobs:manage',
+    description: 'Scheduled and queued work, failures and retries',
+  },
+  {
+    to: '/admin/webhooks',
+    label: 'Webhooks',
+    icon: IconWebhook,
+    permission: 'webhooks:manage',
+    description: 'Signed notifications to your other systems',
   },
   {
     to: '/account',

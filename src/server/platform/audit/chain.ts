@@ -19,6 +19,11 @@ export interface AuditInput {
   siteId?: string | null;
   /** Changed fields: `{ field: [before, after] }` for updates, the created values for creations. */
   changes?: Record<string, unknown>;
+  /**
+   * The time recorded instead of now. Only for anonymous reports, where a precise time could
+   * identify the reporter: they record the day.
+   */
+  at?: string;
 }
 
 export interface AuditContext {
@@ -77,8 +82,8 @@ export async function appendAudit(
     .executeTakeFirst();
   const fields: ChainFields = {
     seq: (last?.seq ?? 0) + 1,
-    id: newId(),
-    at: nowIso(),
+    id: newId(input.at ? new Date(input.at) : undefined),
+    at: input.at ?? nowIso(),
     actor_type: context.actor.type,
     actor_id: context.actor.id,
     actor_label: context.actor.label,

@@ -1,6 +1,13 @@
 import fs from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction as KyselyTransaction } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type SqliteDatabase,
+  type Transaction as KyselyTransaction,
+} from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import type { Database } from './schema.js';
@@ -47,7 +54,7 @@ export function openDatabase(
   }
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const sqlite = openSqliteFile(config.sqlitePath);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
@@ -65,6 +72,34 @@ export function openDatabase(
         }
       }),
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * better-sqlite3 behind a statement cache (least recently used, bounded). Kysely prepares every
+ * query anew; parsing and planning the same SQL on each request was measurable on the hot list
+ * path (bench/api.ts). A cached statement is safe to reuse: Kysely runs one query at a time on the
+ * connection and `all`/`run` finish before they return.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database, size = 1000): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare: (text: string) => {
+      const cached = cache.get(text);
+      if (cached) {
+        cache.delete(text);
+        cache.set(text, cached);
+        return cached;
+      }
+      const statement = sqlite.prepare(text);
+      cache.set(text, statement);
+      if (cache.size > size) {
+        const oldest = cache.keys().next();
+        if (!oldest.done) cache.delete(oldest.value);
+      }
+      return statement;
+    },
   };
 }
 

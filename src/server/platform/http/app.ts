@@ -17,7 +17,6 @@ import Fastify, {
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
-  serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
@@ -29,6 +28,7 @@ import type { Principal } from '../access/principal.js';
 import type { AppContext } from '../context.js';
 import { authenticate, SESSION_COOKIE } from './authenticate.js';
 import { handleError, sendProblem } from './problem.js';
+import { serializeResponse } from './serialize.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -84,7 +84,7 @@ export async function buildApp(
     return503OnClosing: true,
   });
   fastify.setValidatorCompiler(validatorCompiler);
-  fastify.setSerializerCompiler(serializerCompiler);
+  fastify.setSerializerCompiler(serializeResponse);
   fastify.setErrorHandler(handleError);
   fastify.decorateRequest('principal', null);
 

@@ -26,6 +26,7 @@ import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { listOf } from '../../../contracts/common.js';
 import {
   quantificationSchema,
+  treatmentSchema,
   whatIfSchema,
   type Quantification,
   type QuantificationLabel,
@@ -47,7 +48,6 @@ import { treatmentsKey } from './TreatmentsTab.js';
 import { riskOne, useCurrency } from './queries.js';
 import { editable, fieldOf, humanize, toRequest, valuesFrom, type QuantifyValues } from './quantifyForm.js';
 import { callWithProgress } from './stream.js';
-import { treatmentSchema } from '../../../contracts/risk.js';
 
 const iterationOptions = ['10000', '50000', '100000', '500000', '1000000'].map((value) => ({
   value,

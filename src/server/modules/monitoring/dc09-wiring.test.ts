@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  call,
+  dialects,
+  makeSite,
+  makeUser,
+  sessionFor,
+  startTestServer,
+  type Credentials,
+  type TestEnv,
+} from '../../test/harness.js';
+import { PanelSimulator } from './dc09/simulator.js';
+import { dc09ReceiverOf } from './index.js';
+
+/** The receiver wired into the server: a panel's frames become alarms through the one pipeline. */
+describe.each(dialects)('DC-09 receiver in the server (%s)', (dialect) => {
+  let t: TestEnv;
+  let admin: Credentials;
+  let port: number;
+  let siteId: string;
+  const panels: PanelSimulator[] = [];
+
+  beforeAll(async () => {
+    t = await startTestServer(dialect, { VIGIL_DC09_PORT: '0', HOST: '127.0.0.1' });
+    const receiver = dc09ReceiverOf(t.server.ctx);
+    if (!receiver) throw new Error('the DC-09 receiver did not start');
+    port = receiver.port;
+    admin = await sessionFor(t, await makeUser(t, 'admin'));
+    siteId = (await makeSite(t, { timezone: 'America/New_York' })).id;
+  });
+  afterAll(async () => {
+    for (const panel of panels) await panel.close();
+    await t.close();
+  });
+
+  const panel = (options: Omit<ConstructorParameters<typeof PanelSimulator>[0], 'port'>) => {
+    const simulator = new PanelSimulator({ port, ackTimeoutMs: 3000, ...options });
+    panels.push(simulator);
+    return simulator;
+  };
+
+  const alarms = async () =>
+    (await call(t, 'GET', '/api/v1/alarms?state=active&limit=500', { as: admin })).json.items;
+
+  it('turns a registered panel’s burglary report into an alarm, acknowledged after commit', async () => {
+    const device = await call(t, 'POST', '/api/v1/devices', {
+      as: admin,
+      body: { name: 'Lobby panel', kind: 'intrusion_panel', siteId, dc09: { account: '1234' } },
+    });
+    expect(device.status, JSON.stringify(device.json)).toBe(201);
+    const sent = await panel({ account: '1234' }).send({ protocol: 'SIA-DCS', code: 'BA', address: '7' });
+    expect(sent.outcome).toBe('ACK');
+    const raised = (await alarms()).find((a: { deviceId: string }) => a.deviceId === device.json.id);
+    expect(raised).toMatchObject({ type: 'intrusion', code: 'BA', zone: '7', siteId });
+  });
+
+  it('decrypts an encrypted Contact ID frame with the device’s key', async () => {
+    const key = '000102030405060708090a0b0c0d0e0f';
+    const device = await call(t, 'POST', '/api/v1/devices', {
+      as: admin,
+      body: {
+        name: 'Vault panel',
+        kind: 'intrusion_panel',
+        siteId,
+        dc09: { account: '5678', key, keyEncoding: 'hex' },
+      },
+    });
+    expect(device.status, JSON.stringify(device.json)).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the key store reloads on the device change
+    const sent = await panel({ account: '5678', key: { key, encoding: 'hex' } }).send({
+      protocol: 'ADM-CID',
+      qualifier: '1',
+      code: '120',
+      partition: '01',
+      zone: '003',
+    });
+    expect(sent.outcome).toBe('ACK');
+    const raised = (await alarms()).find((a: { deviceId: string }) => a.deviceId === device.json.id);
+    expect(raised).toMatchObject({ type: 'panic', siteId });
+    // Clear text from an account that has a key is refused: a forged frame cannot hide an alarm.
+    const forged = await panel({ account: '5678' }).send({ protocol: 'SIA-DCS', code: 'CL', address: '1' });
+    expect(forged.outcome).toBe('DUH');
+  });
+
+  it('raises an unregistered-device alarm for an unknown account, and answers link tests', async () => {
+    const unknown = panel({ account: '9999' });
+    expect((await unknown.send({ protocol: 'SIA-DCS', code: 'FA', address: '2' })).outcome).toBe('ACK');
+    expect((await alarms()).some((a: { type: string }) => a.type === 'unregistered_device')).toBe(true);
+    expect((await unknown.send({ protocol: 'NULL' })).outcome).toBe('ACK');
+  });
+});

@@ -1,0 +1,1 @@
+export { BlobStore, BlobTooLargeError, blobStoreFor, type StoredBlob } from './store.js';
