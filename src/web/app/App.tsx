@@ -18,6 +18,7 @@ const AccountPage = lazy(() => import('../modules/identity/AccountPage.js'));
 const SitesPage = lazy(() => import('../modules/sites/SitesPage.js'));
 const PeoplePage = lazy(() => import('../modules/people/PeoplePage.js'));
 const AuditPage = lazy(() => import('../modules/audit/AuditPage.js'));
+const AlarmDeskPage = lazy(() => import('../modules/monitoring/AlarmDeskPage.js'));
 const NotFoundPage = lazy(() => import('./NotFoundPage.js'));
 
 function isSessionGone(error: unknown): boolean {
@@ -113,6 +114,14 @@ function AppRoutes() {
             element={
               <RequirePermission permission="audit:read">
                 <AuditPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="alarms"
+            element={
+              <RequirePermission permission="alarms:read">
+                <AlarmDeskPage />
               </RequirePermission>
             }
           />

@@ -1,4 +1,5 @@
 import {
+  IconAlarm,
   IconBuildingSkyscraper,
   IconHome,
   IconListDetails,
@@ -34,6 +35,13 @@ export const navigation: readonly NavEntry[] = [
     icon: IconBuildingSkyscraper,
     permission: 'sites:read',
     description: 'Locations, their codes and time zones',
+  },
+  {
+    to: '/alarms',
+    label: 'Alarm desk',
+    icon: IconAlarm,
+    permission: 'alarms:read',
+    description: 'Open alarms, live, with their procedures',
   },
   {
     to: '/users',
