@@ -19,6 +19,7 @@ const SitesPage = lazy(() => import('../modules/sites/SitesPage.js'));
 const PeoplePage = lazy(() => import('../modules/people/PeoplePage.js'));
 const AuditPage = lazy(() => import('../modules/audit/AuditPage.js'));
 const AlarmDeskPage = lazy(() => import('../modules/monitoring/AlarmDeskPage.js'));
+const DevicesPage = lazy(() => import('../modules/monitoring/DevicesPage.js'));
 const NotFoundPage = lazy(() => import('./NotFoundPage.js'));
 
 function isSessionGone(error: unknown): boolean {
@@ -122,6 +123,14 @@ function AppRoutes() {
             element={
               <RequirePermission permission="alarms:read">
                 <AlarmDeskPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="devices"
+            element={
+              <RequirePermission permission="devices:read">
+                <DevicesPage />
               </RequirePermission>
             }
           />

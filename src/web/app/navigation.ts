@@ -1,6 +1,7 @@
 import {
   IconAlarm,
   IconBuildingSkyscraper,
+  IconDeviceCctv,
   IconHome,
   IconListDetails,
   IconUserCircle,
@@ -42,6 +43,13 @@ export const navigation: readonly NavEntry[] = [
     icon: IconAlarm,
     permission: 'alarms:read',
     description: 'Open alarms, live, with their procedures',
+  },
+  {
+    to: '/devices',
+    label: 'Devices',
+    icon: IconDeviceCctv,
+    permission: 'devices:read',
+    description: 'Panels, cameras, doors and sensors, with their health',
   },
   {
     to: '/users',

@@ -34,19 +34,47 @@ import { alarmsKey, humanize, optionsOf, priorityColors } from './labels.js';
 function useAlarmAction(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (action: { path: string; body?: unknown; done: string }) =>
+    // The drawer shows the new state itself; a toast per action would pile up over the drawer.
+    mutationFn: (action: { path: string; body?: unknown }) =>
       apiSend('POST', `/api/v1/alarms/${id}/${action.path}`, alarmSchema.or(alarmDetailSchema), action.body),
-    onSuccess: async (_saved, action) => {
-      notifySuccess(action.done);
+    onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: alarmsKey });
     },
     onError: (error) => notifyError(error),
   });
 }
 
-function StepList({ alarm, mayHandle }: { alarm: AlarmDetail; mayHandle: boolean }) {
-  const action = useAlarmAction(alarm.id);
+function StepNoteForm({ alarmId, index }: { alarmId: string; index: number }) {
+  const action = useAlarmAction(alarmId);
   const [note, setNote] = useState('');
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (note.trim() === '') return;
+        action.mutate({ path: `steps/${index}/complete`, body: { note: note.trim() } });
+      }}
+    >
+      <Group align="flex-end" gap="xs">
+        <Textarea
+          label={`Note for step ${index + 1}`}
+          value={note}
+          onChange={(event) => setNote(event.currentTarget.value)}
+          autosize
+          minRows={1}
+          maxRows={4}
+          required
+          style={{ flex: 1 }}
+        />
+        <Button type="submit" loading={action.isPending} disabled={note.trim() === ''}>
+          Complete step
+        </Button>
+      </Group>
+    </form>
+  );
+}
+
+function StepList({ alarm, mayHandle }: { alarm: AlarmDetail; mayHandle: boolean }) {
   const siteTime = useSiteTime();
   const next = alarm.steps.find((step) => step.completedAt === null);
   if (alarm.steps.length === 0)
@@ -79,36 +107,8 @@ function StepList({ alarm, mayHandle }: { alarm: AlarmDetail; mayHandle: boolean
         ))}
       </List>
       {next && mayHandle && alarm.state !== 'resolved' ? (
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (note.trim() === '') return;
-            action.mutate(
-              {
-                path: `steps/${next.index}/complete`,
-                body: { note: note.trim() },
-                done: `Step ${next.index + 1} completed.`,
-              },
-              { onSuccess: () => setNote('') },
-            );
-          }}
-        >
-          <Group align="flex-end" gap="xs">
-            <Textarea
-              label={`Note for step ${next.index + 1}`}
-              value={note}
-              onChange={(event) => setNote(event.currentTarget.value)}
-              autosize
-              minRows={1}
-              maxRows={4}
-              required
-              style={{ flex: 1 }}
-            />
-            <Button type="submit" loading={action.isPending} disabled={note.trim() === ''}>
-              Complete step
-            </Button>
-          </Group>
-        </form>
+        // Keyed by step: each step starts with an empty note.
+        <StepNoteForm key={next.index} alarmId={alarm.id} index={next.index} />
       ) : null}
     </Stack>
   );
@@ -254,7 +254,7 @@ function AlarmBody({ alarm, onClose }: { alarm: AlarmDetail; onClose: () => void
             <Button
               variant="default"
               loading={action.isPending}
-              onClick={() => action.mutate({ path: 'release', done: 'Claim released.' })}
+              onClick={() => action.mutate({ path: 'release' })}
             >
               Release
             </Button>
@@ -266,7 +266,6 @@ function AlarmBody({ alarm, onClose }: { alarm: AlarmDetail; onClose: () => void
                 action.mutate({
                   path: 'claim',
                   body: alarm.claimedBy ? { force: true } : {},
-                  done: 'Alarm claimed.',
                 })
               }
             >
@@ -277,7 +276,7 @@ function AlarmBody({ alarm, onClose }: { alarm: AlarmDetail; onClose: () => void
             <Button
               color="blue"
               loading={action.isPending}
-              onClick={() => action.mutate({ path: 'acknowledge', done: 'Alarm acknowledged.' })}
+              onClick={() => action.mutate({ path: 'acknowledge' })}
             >
               Acknowledge
             </Button>
