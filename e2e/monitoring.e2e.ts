@@ -195,6 +195,16 @@ describe.each(e2eDialects())('the alarm desk on %s', (dialect) => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.getByText('No device matches').waitFor();
+
+    // Site health: the one resolved alarm was false, so the site's false-alarm rate is 100 %.
+    await nav.getByRole('link', { name: 'Site health' }).click();
+    await page.getByRole('heading', { name: 'Site health' }).waitFor();
+    await page.getByRole('table', { name: 'Uptime by site' }).getByText('Harbour depot').waitFor();
+    const falseBySite = page.getByRole('table', { name: 'False alarms by site' });
+    await falseBySite.getByRole('row').filter({ hasText: 'Harbour depot' }).getByText('100 %').waitFor();
+    // The chart library loads on demand and draws the device's bar.
+    await page.getByRole('img', { name: 'False-alarm rate by device' }).locator('svg').waitFor();
+    await snapshot(page, 'site-health');
     expect(scriptErrors).toEqual([]);
   });
 });

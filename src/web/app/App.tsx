@@ -20,6 +20,7 @@ const PeoplePage = lazy(() => import('../modules/people/PeoplePage.js'));
 const AuditPage = lazy(() => import('../modules/audit/AuditPage.js'));
 const AlarmDeskPage = lazy(() => import('../modules/monitoring/AlarmDeskPage.js'));
 const DevicesPage = lazy(() => import('../modules/monitoring/DevicesPage.js'));
+const SiteHealthPage = lazy(() => import('../modules/monitoring/SiteHealthPage.js'));
 const NotFoundPage = lazy(() => import('./NotFoundPage.js'));
 
 function isSessionGone(error: unknown): boolean {
@@ -131,6 +132,14 @@ function AppRoutes() {
             element={
               <RequirePermission permission="devices:read">
                 <DevicesPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="monitoring/health"
+            element={
+              <RequirePermission permission="devices:read">
+                <SiteHealthPage />
               </RequirePermission>
             }
           />

@@ -2,6 +2,7 @@ import {
   IconAlarm,
   IconBuildingSkyscraper,
   IconDeviceCctv,
+  IconHeartbeat,
   IconHome,
   IconListDetails,
   IconUserCircle,
@@ -50,6 +51,13 @@ export const navigation: readonly NavEntry[] = [
     icon: IconDeviceCctv,
     permission: 'devices:read',
     description: 'Panels, cameras, doors and sensors, with their health',
+  },
+  {
+    to: '/monitoring/health',
+    label: 'Site health',
+    icon: IconHeartbeat,
+    permission: 'devices:read',
+    description: 'Uptime, offline devices and false-alarm rates per site',
   },
   {
     to: '/users',
