@@ -108,6 +108,7 @@ describe.each(e2eDialects())('the alarm desk on %s', (dialect) => {
     const register = page.getByRole('dialog', { name: 'Register a device' });
     await register.getByRole('textbox', { name: 'Name', exact: true }).fill('Depot panel');
     await register.getByRole('combobox', { name: 'Site' }).fill('Harbour');
+    await page.getByRole('option', { name: 'Harbour depot (HBR)' }).waitFor();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await register.getByLabel('Supervision (seconds)').fill('3600');
@@ -166,9 +167,11 @@ describe.each(e2eDialects())('the alarm desk on %s', (dialect) => {
 
     // Choices by keyboard: type to filter, arrow to the option, Enter.
     await drawer.getByRole('combobox', { name: 'Disposition' }).fill('False');
+    await page.getByRole('option', { name: 'False alarm' }).waitFor();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await drawer.getByRole('combobox', { name: 'Cause' }).fill('Anim');
+    await page.getByRole('option', { name: 'Animal' }).waitFor();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await drawer.getByLabel('Resolution note').fill('A cat knocked over a plant pot');
@@ -192,6 +195,7 @@ describe.each(e2eDialects())('the alarm desk on %s', (dialect) => {
     await page.getByTestId('device-row').filter({ hasText: 'online' }).waitFor();
     await expect(deviceRow.textContent()).resolves.toMatch(/GMT\+1|GMT\+2/);
     await page.getByRole('combobox', { name: 'Filter by status' }).fill('Offl');
+    await page.getByRole('option', { name: 'Offline' }).waitFor();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.getByText('No device matches').waitFor();
