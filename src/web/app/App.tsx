@@ -22,6 +22,9 @@ const RiskRoutes = lazy(() => import('../modules/risk/RiskRoutes.js'));
 const NotificationsPage = lazy(() => import('../modules/notifications/NotificationsPage.js'));
 const JobsPage = lazy(() => import('../modules/admin/JobsPage.js'));
 const WebhooksPage = lazy(() => import('../modules/admin/WebhooksPage.js'));
+const AlarmDeskPage = lazy(() => import('../modules/monitoring/AlarmDeskPage.js'));
+const DevicesPage = lazy(() => import('../modules/monitoring/DevicesPage.js'));
+const SiteHealthPage = lazy(() => import('../modules/monitoring/SiteHealthPage.js'));
 const NotFoundPage = lazy(() => import('./NotFoundPage.js'));
 
 function isSessionGone(error: unknown): boolean {
@@ -125,6 +128,30 @@ function AppRoutes() {
             element={
               <RequirePermission permission="audit:read">
                 <AuditPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="alarms"
+            element={
+              <RequirePermission permission="alarms:read">
+                <AlarmDeskPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="devices"
+            element={
+              <RequirePermission permission="devices:read">
+                <DevicesPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="monitoring/health"
+            element={
+              <RequirePermission permission="devices:read">
+                <SiteHealthPage />
               </RequirePermission>
             }
           />
