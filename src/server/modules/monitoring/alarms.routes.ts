@@ -1,3 +1,5 @@
+import { alarmIncidentResponse, openIncidentFromAlarm } from './alarm-incident.js';
+import { forbidden } from '../../platform/errors.js';
 import { idParams, listOf } from '../../../contracts/common.js';
 import {
   alarmDetailSchema,
@@ -86,6 +88,26 @@ export function registerAlarmRoutes(app: ZodApp, ctx: AppContext): void {
       },
     },
     (request) => releaseAlarm(ctx, auditContextOf(request), principalOf(request), request.params.id),
+  );
+  app.post(
+    '/api/v1/alarms/:id/incident',
+    {
+      config: { access: 'alarms:handle' },
+      schema: {
+        tags,
+        summary: 'Open an incident from an alarm (once per alarm; needs incidents:write too)',
+        params: idParams,
+        response: { 201: alarmIncidentResponse },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      if (!principal.permissions.has('incidents:write'))
+        throw forbidden('Opening a case needs incidents:write.');
+      return reply
+        .status(201)
+        .send(await openIncidentFromAlarm(ctx, auditContextOf(request), principal, request.params.id));
+    },
   );
   app.post(
     '/api/v1/alarms/:id/acknowledge',

@@ -82,6 +82,27 @@ describe.each(dialects)('DC-09 receiver in the server (%s)', (dialect) => {
     expect(forged.outcome).toBe('DUH');
   });
 
+  it('opens an incident from an alarm, once', async () => {
+    const burglary = (await alarms()).find(
+      (a: { code: string; siteId: string }) => a.code === 'BA' && a.siteId === siteId,
+    );
+    expect(burglary).toBeTruthy();
+    const opened = await call(t, 'POST', `/api/v1/alarms/${burglary.id}/incident`, { as: admin });
+    expect(opened.status, JSON.stringify(opened.json)).toBe(201);
+    const incident = await call(t, 'GET', `/api/v1/incidents/${opened.json.incidentId}`, { as: admin });
+    expect(incident.json).toMatchObject({
+      type: 'burglary',
+      severity: burglary.priority,
+      siteId,
+      reference: opened.json.reference,
+    });
+    expect((await call(t, 'POST', `/api/v1/alarms/${burglary.id}/incident`, { as: admin })).status).toBe(409);
+    const audit = await call(t, 'GET', `/api/v1/audit?entityId=${burglary.id}&action=alarm.incident_opened`, {
+      as: admin,
+    });
+    expect(audit.json.items[0].changes.incidentId).toBe(opened.json.incidentId);
+  });
+
   it('raises an unregistered-device alarm for an unknown account, and answers link tests', async () => {
     const unknown = panel({ account: '9999' });
     expect((await unknown.send({ protocol: 'SIA-DCS', code: 'FA', address: '2' })).outcome).toBe('ACK');

@@ -75,6 +75,14 @@ export interface MonitoringSopsTable {
   version: number;
 }
 
+/** The incident opened from an alarm. */
+export interface MonitoringAlarmIncidentsTable {
+  alarm_id: string;
+  incident_id: string;
+  linked_by: string;
+  linked_at: string;
+}
+
 export interface MonitoringAlarmsTable {
   id: string;
   site_id: string | null;
@@ -142,6 +150,7 @@ declare module '../../platform/db/schema.js' {
     monitoring_rules: MonitoringRulesTable;
     monitoring_sops: MonitoringSopsTable;
     monitoring_alarms: MonitoringAlarmsTable;
+    monitoring_alarm_incidents: MonitoringAlarmIncidentsTable;
     monitoring_alarm_steps: MonitoringAlarmStepsTable;
     monitoring_events: MonitoringEventsTable;
   }
