@@ -47,7 +47,17 @@ export async function listTables(db: Tx, dialect: Dialect): Promise<string[]> {
           db,
         );
   const skip: readonly string[] = MIGRATION_TABLES;
-  return rows.rows.map((row) => row.name).filter((name) => !skip.includes(name));
+  // SQLite full-text indexes (FTS5 virtual tables and their shadow tables) are derived data, kept
+  // in step by triggers on their content tables: restoring the content rebuilds them.
+  const virtual =
+    dialect === 'sqlite'
+      ? (
+          await sql<NameRow>`select name from sqlite_master
+            where type = 'table' and sql like 'CREATE VIRTUAL TABLE%'`.execute(db)
+        ).rows.map((row) => row.name)
+      : [];
+  const derived = (name: string) => virtual.some((v) => name === v || name.startsWith(`${v}_`));
+  return rows.rows.map((row) => row.name).filter((name) => !skip.includes(name) && !derived(name));
 }
 
 /** Reads columns, primary key, foreign keys and identity columns of a table from the catalog. */
@@ -69,9 +79,11 @@ export async function describeTable(db: Tx, dialect: Dialect, table: string): Pr
       sequenceColumns: [],
     };
   }
+  // Generated columns (e.g. a full-text tsvector) are computed again on insert: never copied.
   const columns = await sql<{ name: string; is_identity: string; column_default: string | null }>`
     select column_name as name, is_identity, column_default from information_schema.columns
-    where table_schema = current_schema() and table_name = ${table} order by ordinal_position`.execute(db);
+    where table_schema = current_schema() and table_name = ${table} and is_generated = 'NEVER'
+    order by ordinal_position`.execute(db);
   const primaryKey = await sql<NameRow>`
     select a.attname as name
     from pg_constraint c
