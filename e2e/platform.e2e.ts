@@ -91,6 +91,15 @@ describe.each(e2eDialects())('the web app on %s', (dialect) => {
     expect(await row.textContent()).toContain('LYN-01');
     await snapshot(page, `${dialect}-sites`);
 
+    // Edit it: the drawer loads the current version and saves with If-Match.
+    await row.click();
+    const editor = page.getByRole('dialog', { name: 'Edit Lyon Plant' });
+    await editor.getByLabel('Name').fill('Lyon Plant North');
+    await editor.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Site Lyon Plant North saved.').waitFor();
+    await editor.waitFor({ state: 'detached' });
+    await page.getByRole('row', { name: 'Edit site Lyon Plant North' }).waitFor();
+
     // The same code again: the server's field error lands on the Code field.
     await page.getByRole('button', { name: 'New site' }).first().click();
     await drawer.getByLabel('Name').fill('Lyon Plant bis');

@@ -1,9 +1,9 @@
+import { FormDrawer, VersionedEditor } from '../../app/editor.js';
 import {
   Alert,
   Badge,
   Button,
   Divider,
-  Drawer,
   Group,
   MultiSelect,
   PasswordInput,
@@ -14,7 +14,7 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { allSiteRoles, roles, type Role } from '../../../contracts/access.js';
 import {
@@ -26,8 +26,7 @@ import {
   type UpdateUser,
   type User,
 } from '../../../contracts/identity.js';
-import { apiGetVersioned, apiSend, isStale } from '../../app/api.js';
-import { LoadError, PageLoader } from '../../app/components.js';
+import { apiSend, isStale } from '../../app/api.js';
 import { showProblemOnForm } from '../../app/forms.js';
 import { StaleAlert } from '../../app/lists.js';
 import { notifySuccess } from '../../app/notify.js';
@@ -251,42 +250,20 @@ function UserForm({
   );
 }
 
-function EditUser({ id, onClose }: { id: string; onClose: () => void }) {
-  const current = useQuery({
-    queryKey: [...usersKey, 'one', id],
-    queryFn: () => apiGetVersioned(`/api/v1/users/${id}`, userSchema),
-    staleTime: 0,
-  });
-  if (current.isPending) return <PageLoader />;
-  if (current.isError) return <LoadError error={current.error} onRetry={() => void current.refetch()} />;
-  return (
-    <UserForm
-      key={current.data.etag}
-      user={current.data.data}
-      etag={current.data.etag}
-      onDone={onClose}
-      onReload={() => void current.refetch()}
-      reloading={current.isFetching}
-    />
-  );
-}
-
 /** The create/edit panel of a user account. */
 export function UserDrawer({ user, onClose }: { user: User | null; onClose: () => void }) {
   return (
-    <Drawer
-      opened
-      onClose={onClose}
-      position="right"
-      size="md"
-      title={user ? `Edit ${user.name}` : 'New user'}
-      styles={{ title: { fontWeight: 650, fontSize: 'var(--mantine-font-size-lg)' } }}
-    >
+    <FormDrawer title={user ? `Edit ${user.name}` : 'New user'} size="md" onClose={onClose}>
       {user ? (
-        <EditUser id={user.id} onClose={onClose} />
+        <VersionedEditor
+          queryKey={[...usersKey, 'one', user.id]}
+          path={`/api/v1/users/${user.id}`}
+          schema={userSchema}
+          render={(record, version) => <UserForm user={record} {...version} onDone={onClose} />}
+        />
       ) : (
         <UserForm user={null} etag={null} onDone={onClose} onReload={onClose} reloading={false} />
       )}
-    </Drawer>
+    </FormDrawer>
   );
 }

@@ -1,9 +1,9 @@
+import { FormDrawer, VersionedEditor } from '../../app/editor.js';
 import {
   Alert,
   Button,
   Checkbox,
   Divider,
-  Drawer,
   Group,
   NumberInput,
   PasswordInput,
@@ -16,7 +16,7 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import type { z } from 'zod';
 import {
@@ -29,8 +29,7 @@ import {
   type KeyEncoding,
   type UpdateDevice,
 } from '../../../contracts/monitoring.js';
-import { apiGetVersioned, apiSend, isStale } from '../../app/api.js';
-import { LoadError, PageLoader } from '../../app/components.js';
+import { apiSend, isStale } from '../../app/api.js';
 import { showProblemOnForm, type FormErrors } from '../../app/forms.js';
 import { StaleAlert } from '../../app/lists.js';
 import { notifySuccess } from '../../app/notify.js';
@@ -327,42 +326,20 @@ function DeviceForm({
   );
 }
 
-function EditDevice({ id, onClose }: { id: string; onClose: () => void }) {
-  const current = useQuery({
-    queryKey: [...devicesKey, 'one', id],
-    queryFn: () => apiGetVersioned(`/api/v1/devices/${id}`, deviceSchema),
-    staleTime: 0,
-  });
-  if (current.isPending) return <PageLoader />;
-  if (current.isError) return <LoadError error={current.error} onRetry={() => void current.refetch()} />;
-  return (
-    <DeviceForm
-      key={current.data.etag}
-      device={current.data.data}
-      etag={current.data.etag}
-      onDone={onClose}
-      onReload={() => void current.refetch()}
-      reloading={current.isFetching}
-    />
-  );
-}
-
 /** The register/edit panel of a device. */
 export function DeviceDrawer({ device, onClose }: { device: Device | null; onClose: () => void }) {
   return (
-    <Drawer
-      opened
-      onClose={onClose}
-      position="right"
-      size="xl"
-      title={device ? `Edit ${device.name}` : 'Register a device'}
-      styles={{ title: { fontWeight: 650, fontSize: 'var(--mantine-font-size-lg)' } }}
-    >
+    <FormDrawer title={device ? `Edit ${device.name}` : 'Register a device'} size="xl" onClose={onClose}>
       {device ? (
-        <EditDevice id={device.id} onClose={onClose} />
+        <VersionedEditor
+          queryKey={[...devicesKey, 'one', device.id]}
+          path={`/api/v1/devices/${device.id}`}
+          schema={deviceSchema}
+          render={(record, version) => <DeviceForm device={record} {...version} onDone={onClose} />}
+        />
       ) : (
         <DeviceForm device={null} etag={null} onDone={onClose} onReload={onClose} reloading={false} />
       )}
-    </Drawer>
+    </FormDrawer>
   );
 }

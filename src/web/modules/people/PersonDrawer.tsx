@@ -1,7 +1,8 @@
-import { Alert, Button, Drawer, Group, Select, SimpleGrid, Stack, Textarea, TextInput } from '@mantine/core';
+import { FormDrawer, VersionedEditor } from '../../app/editor.js';
+import { Alert, Button, Group, Select, SimpleGrid, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconAlertTriangle, IconLock } from '@tabler/icons-react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import type { z } from 'zod';
 import {
@@ -12,8 +13,7 @@ import {
   type Person,
   type UpdatePerson,
 } from '../../../contracts/people.js';
-import { apiGetVersioned, apiSend, isStale } from '../../app/api.js';
-import { LoadError, PageLoader } from '../../app/components.js';
+import { apiSend, isStale } from '../../app/api.js';
 import { showProblemOnForm } from '../../app/forms.js';
 import { StaleAlert } from '../../app/lists.js';
 import { notifySuccess } from '../../app/notify.js';
@@ -229,42 +229,24 @@ function PersonForm({
   );
 }
 
-function EditPerson({ id, onClose }: { id: string; onClose: () => void }) {
-  const current = useQuery({
-    queryKey: [...peopleKey, 'one', id],
-    queryFn: () => apiGetVersioned(`/api/v1/people/${id}`, personSchema),
-    staleTime: 0,
-  });
-  if (current.isPending) return <PageLoader />;
-  if (current.isError) return <LoadError error={current.error} onRetry={() => void current.refetch()} />;
-  return (
-    <PersonForm
-      key={current.data.etag}
-      person={current.data.data}
-      etag={current.data.etag}
-      onDone={onClose}
-      onReload={() => void current.refetch()}
-      reloading={current.isFetching}
-    />
-  );
-}
-
 /** The create/edit panel of a person. */
 export function PersonDrawer({ person, onClose }: { person: Person | null; onClose: () => void }) {
   return (
-    <Drawer
-      opened
-      onClose={onClose}
-      position="right"
-      size="lg"
+    <FormDrawer
       title={person ? `Edit ${person.firstName} ${person.lastName}` : 'Add a person'}
-      styles={{ title: { fontWeight: 650, fontSize: 'var(--mantine-font-size-lg)' } }}
+      size="lg"
+      onClose={onClose}
     >
       {person ? (
-        <EditPerson id={person.id} onClose={onClose} />
+        <VersionedEditor
+          queryKey={[...peopleKey, 'one', person.id]}
+          path={`/api/v1/people/${person.id}`}
+          schema={personSchema}
+          render={(record, version) => <PersonForm person={record} {...version} onDone={onClose} />}
+        />
       ) : (
         <PersonForm person={null} etag={null} onDone={onClose} onReload={onClose} reloading={false} />
       )}
-    </Drawer>
+    </FormDrawer>
   );
 }

@@ -1,7 +1,8 @@
-import { Alert, Button, Drawer, Group, Select, Stack, Textarea, TextInput } from '@mantine/core';
+import { FormDrawer, VersionedEditor } from '../../app/editor.js';
+import { Alert, Button, Group, Select, Stack, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import type { z } from 'zod';
 import {
@@ -12,8 +13,7 @@ import {
   type Site,
   type UpdateSite,
 } from '../../../contracts/sites.js';
-import { apiGetVersioned, apiSend, isStale } from '../../app/api.js';
-import { LoadError, PageLoader } from '../../app/components.js';
+import { apiSend, isStale } from '../../app/api.js';
 import { showProblemOnForm } from '../../app/forms.js';
 import { StaleAlert } from '../../app/lists.js';
 import { notifySuccess } from '../../app/notify.js';
@@ -177,43 +177,20 @@ function SiteForm({
   );
 }
 
-function EditSite({ id, onClose }: { id: string; onClose: () => void }) {
-  const current = useQuery({
-    queryKey: [...sitesKey, 'one', id],
-    queryFn: () => apiGetVersioned(`/api/v1/sites/${id}`, siteSchema),
-    staleTime: 0,
-  });
-  if (current.isPending) return <PageLoader />;
-  if (current.isError) return <LoadError error={current.error} onRetry={() => void current.refetch()} />;
-  return (
-    <SiteForm
-      // A reload brings a new version: the form starts again from it.
-      key={current.data.etag}
-      site={current.data.data}
-      etag={current.data.etag}
-      onDone={onClose}
-      onReload={() => void current.refetch()}
-      reloading={current.isFetching}
-    />
-  );
-}
-
 /** The create/edit panel of a site. */
 export function SiteDrawer({ site, onClose }: { site: Site | null; onClose: () => void }) {
   return (
-    <Drawer
-      opened
-      onClose={onClose}
-      position="right"
-      size="md"
-      title={site ? `Edit ${site.name}` : 'New site'}
-      styles={{ title: { fontWeight: 650, fontSize: 'var(--mantine-font-size-lg)' } }}
-    >
+    <FormDrawer title={site ? `Edit ${site.name}` : 'New site'} size="md" onClose={onClose}>
       {site ? (
-        <EditSite id={site.id} onClose={onClose} />
+        <VersionedEditor
+          queryKey={[...sitesKey, 'one', site.id]}
+          path={`/api/v1/sites/${site.id}`}
+          schema={siteSchema}
+          render={(record, version) => <SiteForm site={record} {...version} onDone={onClose} />}
+        />
       ) : (
         <SiteForm site={null} etag={null} onDone={onClose} onReload={onClose} reloading={false} />
       )}
-    </Drawer>
+    </FormDrawer>
   );
 }
