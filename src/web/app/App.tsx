@@ -25,6 +25,10 @@ const WebhooksPage = lazy(() => import('../modules/admin/WebhooksPage.js'));
 const AlarmDeskPage = lazy(() => import('../modules/monitoring/AlarmDeskPage.js'));
 const DevicesPage = lazy(() => import('../modules/monitoring/DevicesPage.js'));
 const SiteHealthPage = lazy(() => import('../modules/monitoring/SiteHealthPage.js'));
+const MonitoringConfigRoutes = lazy(() => import('../modules/monitoring/MonitoringConfigRoutes.js'));
+const IncidentRoutes = lazy(() => import('../modules/incidents/IncidentRoutes.js'));
+const ConcernPage = lazy(() => import('../modules/incidents/concern/ConcernPage.js'));
+const FollowUpPage = lazy(() => import('../modules/incidents/concern/FollowUpPage.js'));
 const NotFoundPage = lazy(() => import('./NotFoundPage.js'));
 
 function isSessionGone(error: unknown): boolean {
@@ -83,6 +87,9 @@ function AppRoutes() {
       <Routes>
         <Route path="/login" element={<LoginPage />} />
         <Route path="/setup" element={<SetupPage />} />
+        {/* Public: any employee reports a concern, signed in or not, and follows it up with a code. */}
+        <Route path="/report" element={<ConcernPage />} />
+        <Route path="/report/follow-up" element={<FollowUpPage />} />
         <Route
           element={
             <RequireSession>
@@ -104,6 +111,14 @@ function AppRoutes() {
             element={
               <RequirePermission permission="risk:read">
                 <RiskRoutes />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="incidents/*"
+            element={
+              <RequirePermission permission="incidents:read">
+                <IncidentRoutes />
               </RequirePermission>
             }
           />
@@ -152,6 +167,14 @@ function AppRoutes() {
             element={
               <RequirePermission permission="devices:read">
                 <SiteHealthPage />
+              </RequirePermission>
+            }
+          />
+          <Route
+            path="monitoring/*"
+            element={
+              <RequirePermission permission="alarms:read">
+                <MonitoringConfigRoutes />
               </RequirePermission>
             }
           />

@@ -1,6 +1,11 @@
 import {
   IconAlarm,
   IconAlertTriangle,
+  IconAdjustmentsAlt,
+  IconChecklist,
+  IconFileAlert,
+  IconList,
+  IconMessageReport,
   IconBell,
   IconBuildingSkyscraper,
   IconClockPlay,
@@ -34,6 +39,13 @@ export const navigation: readonly NavEntry[] = [
     icon: IconAlertTriangle,
     permission: 'risk:read',
     description: 'The risk register, heat map and FAIR quantification',
+  },
+  {
+    to: '/incidents',
+    label: 'Incidents',
+    icon: IconFileAlert,
+    permission: 'incidents:read',
+    description: 'Cases from first report to closure, with evidence and custody',
   },
   {
     to: '/people',
@@ -71,6 +83,27 @@ export const navigation: readonly NavEntry[] = [
     description: 'Uptime, offline devices and false-alarm rates per site',
   },
   {
+    to: '/monitoring/events',
+    label: 'Event log',
+    icon: IconList,
+    permission: 'alarms:read',
+    description: 'Every event received from panels, cameras, doors and sensors',
+  },
+  {
+    to: '/monitoring/rules',
+    label: 'Alarm rules',
+    icon: IconAdjustmentsAlt,
+    permission: 'alarms:read',
+    description: 'Which events become alarms, with which priority and when',
+  },
+  {
+    to: '/monitoring/procedures',
+    label: 'Procedures',
+    icon: IconChecklist,
+    permission: 'alarms:read',
+    description: 'The steps operators complete for each kind of alarm',
+  },
+  {
     to: '/users',
     label: 'Users',
     icon: IconUserShield,
@@ -103,6 +136,12 @@ export const navigation: readonly NavEntry[] = [
     icon: IconWebhook,
     permission: 'webhooks:manage',
     description: 'Signed notifications to your other systems',
+  },
+  {
+    to: '/report',
+    label: 'Report a concern',
+    icon: IconMessageReport,
+    description: 'Tell the security team about something, anonymously if you wish',
   },
   {
     to: '/account',

@@ -1,5 +1,7 @@
 import type { Alarm, DeviceStatus, Priority } from '../../../contracts/monitoring.js';
 
+export { humanize, optionsOf } from '../../app/labels.js';
+
 export const alarmsKey = ['alarms'] as const;
 export const devicesKey = ['devices'] as const;
 
@@ -22,15 +24,4 @@ export const deviceStatusColors: Record<DeviceStatus, string> = {
 /** The desk's order, the same as the server's: highest priority first, then the oldest. */
 export function compareAlarms(a: Alarm, b: Alarm): number {
   return priorityRank[a.priority] - priorityRank[b.priority] || a.firstAt.localeCompare(b.firstAt);
-}
-
-/** "door_forced" → "Door forced". */
-export function humanize(value: string): string {
-  const words = value.replace(/_/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-/** Select options for an enum, with readable labels. */
-export function optionsOf(values: readonly string[]): { value: string; label: string }[] {
-  return values.map((value) => ({ value, label: humanize(value) }));
 }

@@ -1,0 +1,4 @@
+// PLACEHOLDER: replaced by the incidents web work in this session.
+export default function ConcernPage() {
+  return null;
+}

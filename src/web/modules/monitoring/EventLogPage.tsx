@@ -1,0 +1,4 @@
+// PLACEHOLDER: replaced by the monitoring web work in this session.
+export default function EventLogPage() {
+  return null;
+}
