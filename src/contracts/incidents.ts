@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { roleSchema } from './access.js';
 import { idSchema, isoTimeSchema, listQuery, longText, shortText } from './common.js';
 
 /*
@@ -525,3 +526,10 @@ export const metricsSchema = z.object({
   }),
 });
 export type IncidentMetrics = z.infer<typeof metricsSchema>;
+
+// ---- case workers ------------------------------------------------------------------------------
+
+/** Someone who can be assigned a case or join its team: an active user whose role reads incidents. */
+export const caseWorkerSchema = z.object({ id: idSchema, name: z.string(), role: roleSchema });
+export type CaseWorker = z.infer<typeof caseWorkerSchema>;
+export const caseWorkerListQuery = listQuery.extend({ q: z.string().trim().max(200).optional() });

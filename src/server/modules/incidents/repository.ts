@@ -1,5 +1,6 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { z } from 'zod';
+import { roleSchema, rolePermissions, roles } from '../../../contracts/access.js';
 import type { Actor } from '../../platform/audit/chain.js';
 import {
   assetSchema,
@@ -8,6 +9,7 @@ import {
   dispositionSchema,
   incidentStatusSchema,
   severitySchema,
+  type CaseWorker,
   type Incident,
   type IncidentListQuery,
   type IncidentMetrics,
@@ -554,6 +556,38 @@ export async function findActiveUser(db: Tx, userId: string) {
     .where('id', '=', userId)
     .executeTakeFirst();
   return user?.status === 'active' ? user : undefined;
+}
+
+/**
+ * Active users whose role reads incidents (those a case can be assigned to or shared with), by
+ * name; `q` matches a part of the name, whatever its case.
+ */
+export async function listCaseWorkers(
+  db: Db,
+  query: { limit: number; cursor?: string; q?: string },
+): Promise<ListPage<CaseWorker>> {
+  const after = decodeCursor(query.cursor, 2);
+  const workerRoles = roles.filter((role) => rolePermissions[role].includes('incidents:read'));
+  const pattern = query.q ? `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'name', 'role'])
+    .where('status', '=', 'active')
+    .where('role', 'in', workerRoles)
+    .$if(pattern !== undefined, (qb) => qb.where(sql<SqlBool>`lower(users.name) like ${pattern} escape '\\'`))
+    .$if(after !== undefined, (qb) =>
+      qb.where(sql<SqlBool>`(users.name, users.id) > (${String(after?.[0])}, ${String(after?.[1])})`),
+    )
+    .orderBy('name')
+    .orderBy('id')
+    .limit(query.limit + 1)
+    .execute();
+  return pageOf(
+    rows,
+    query.limit,
+    (row) => [row.name, row.id],
+    (row) => ({ id: row.id, name: row.name, role: roleSchema.parse(row.role) }),
+  );
 }
 
 // ---- metrics ---------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ import {
   assignBody,
   calendarBody,
   calendarSchema,
+  caseWorkerListQuery,
+  caseWorkerSchema,
   concernAuthBody,
   concernCreatedSchema,
   concernMessageBody,
@@ -96,6 +98,7 @@ import { readCaseFile, renderCaseReport } from './report.js';
 import {
   findIncident,
   incidentMetrics,
+  listCaseWorkers,
   listExclusions,
   listIncidents,
   listMembers,
@@ -521,6 +524,19 @@ function registerCaseRoutes(app: ZodApp, ctx: AppContext): void {
           request.body.userId,
         ),
       ),
+  );
+  app.get(
+    '/api/v1/incident-case-workers',
+    {
+      config: { access: 'incidents:manage' },
+      schema: {
+        tags,
+        summary: 'Users a case can be assigned to or shared with (active, with a role that reads incidents)',
+        querystring: caseWorkerListQuery,
+        response: { 200: listOf(caseWorkerSchema) },
+      },
+    },
+    (request) => listCaseWorkers(db, request.query),
   );
   app.post(
     '/api/v1/incidents/:id/merge',
