@@ -355,6 +355,17 @@ describe.each(dialects)('evidence and chain of custody (%s)', (dialect) => {
       'legal_hold',
       'disposed',
     ]);
+    // why a hold ended is kept as well as why it began
+    expect(custody.map((c: { reason: string | null }) => c.reason).slice(1, 3)).toEqual([
+      'legal hold placed: Civil suit 24-118',
+      'legal hold lifted: Settled',
+    ]);
+    const timeline = await call(t, 'GET', `/api/v1/incidents/${incident.id}/timeline`, { as: manager });
+    const lifted = timeline.json.items.findLast((e: { kind: string }) => e.kind === 'legal_hold_lifted');
+    expect(lifted).toMatchObject({
+      summary: 'Legal hold lifted: Withdrawn',
+      data: { reason: 'Withdrawn', heldFor: 'New claim' },
+    });
     // the record stays, and the custody log cannot be rewritten
     const db = t.server.ctx.database.db;
     await expect(

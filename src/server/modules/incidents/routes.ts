@@ -1026,7 +1026,7 @@ function registerCaseRoutes(app: ZodApp, ctx: AppContext): void {
         auditContextOf(request),
         principalOf(request),
         request.params.id,
-        request.body,
+        { hold: true, reason: request.body.reason },
       );
       return sendVersioned(reply, incident);
     },
@@ -1037,7 +1037,7 @@ function registerCaseRoutes(app: ZodApp, ctx: AppContext): void {
       config: { access: 'evidence:manage' },
       schema: {
         tags,
-        summary: 'Lift the legal hold',
+        summary: 'Lift the legal hold (the reason is kept on the timeline and custody logs)',
         params: idParams,
         body: legalHoldBody,
         response: { 200: incidentSchema },
@@ -1049,7 +1049,7 @@ function registerCaseRoutes(app: ZodApp, ctx: AppContext): void {
         auditContextOf(request),
         principalOf(request),
         request.params.id,
-        null,
+        { hold: false, reason: request.body.reason },
       );
       return sendVersioned(reply, incident);
     },

@@ -865,20 +865,25 @@ export async function mergeIncidents(
   );
 }
 
-/** Places or lifts a legal hold on the case: while held, no evidence of the case can be disposed of. */
+/**
+ * Places or lifts a legal hold on the case: while held, no evidence of the case can be disposed of.
+ * Both carry a reason (the matter placing it, or why it ended), kept on the timeline and custody logs.
+ */
 export async function setLegalHold(
   ctx: AppContext,
   audit: AuditContext,
   principal: Principal,
   id: string,
-  hold: { reason: string } | null,
+  change: { hold: boolean; reason: string },
 ): Promise<Incident> {
   return onCase(ctx, audit, principal, id, async ({ tx, incident, now, log, record, actor }) => {
-    if (hold && incident.legal_hold_reason !== null) throw conflict('The case is already under legal hold.');
-    if (!hold && incident.legal_hold_reason === null) throw conflict('The case is not under legal hold.');
+    if (change.hold && incident.legal_hold_reason !== null)
+      throw conflict('The case is already under legal hold.');
+    if (!change.hold && incident.legal_hold_reason === null)
+      throw conflict('The case is not under legal hold.');
     await updateIncident(tx, id, {
-      legal_hold_reason: hold?.reason ?? null,
-      legal_hold_since: hold ? now : null,
+      legal_hold_reason: change.hold ? change.reason : null,
+      legal_hold_since: change.hold ? now : null,
       updated_at: now,
     });
     const evidence = await tx
@@ -892,16 +897,20 @@ export async function setLegalHold(
         action: 'legal_hold',
         actor,
         at: now,
-        reason: hold ? `legal hold placed: ${hold.reason}` : 'legal hold lifted',
-        details: { hold: hold !== null },
+        reason: change.hold ? `legal hold placed: ${change.reason}` : `legal hold lifted: ${change.reason}`,
+        details: { hold: change.hold },
       });
     }
     await log(
-      hold ? 'legal_hold_placed' : 'legal_hold_lifted',
-      hold ? `Legal hold: ${hold.reason}` : 'Legal hold lifted.',
-      {
-        reason: hold?.reason ?? null,
-      },
+      change.hold ? 'legal_hold_placed' : 'legal_hold_lifted',
+      change.hold ? `Legal hold: ${change.reason}` : `Legal hold lifted: ${change.reason}`,
+      change.hold
+        ? { reason: change.reason }
+        : {
+            reason: change.reason,
+            heldSince: incident.legal_hold_since,
+            heldFor: incident.legal_hold_reason,
+          },
     );
     return reload(tx, principal, id);
   });
