@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { ApiError } from './api.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { ApiError, apiUpload, setCsrfToken, type UploadProgress } from './api.js';
 
 const problem = (errors: { path: string; message: string }[]) =>
   new ApiError(400, {
@@ -31,5 +32,113 @@ describe('ApiError.fieldErrors', () => {
 
   it('has no field errors when the problem names none', () => {
     expect(problem([]).fieldErrors).toEqual({});
+  });
+});
+
+/** Stands in for the browser's XMLHttpRequest: records what was sent, answers when told to. */
+class FakeRequest {
+  static last: FakeRequest | null = null;
+  headers: Record<string, string> = {};
+  method = '';
+  url = '';
+  sent: unknown = null;
+  status = 0;
+  statusText = '';
+  responseText = '';
+  aborted = false;
+  upload: {
+    onprogress: ((event: { loaded: number; total: number; lengthComputable: boolean }) => void) | null;
+  } = { onprogress: null };
+  onload: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  onabort: (() => void) | null = null;
+
+  constructor() {
+    FakeRequest.last = this;
+  }
+  open(method: string, url: string) {
+    this.method = method;
+    this.url = url;
+  }
+  setRequestHeader(name: string, value: string) {
+    this.headers[name] = value;
+  }
+  send(body: unknown) {
+    this.sent = body;
+  }
+  abort() {
+    this.aborted = true;
+    this.onabort?.();
+  }
+  answer(status: number, body: unknown) {
+    this.status = status;
+    this.statusText = status === 201 ? 'Created' : 'Conflict';
+    this.responseText = JSON.stringify(body);
+    this.onload?.();
+  }
+}
+
+describe('apiUpload', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    setCsrfToken(null);
+  });
+  const uploaded = z.object({ id: z.string(), sha256: z.string() });
+  const current = () => {
+    if (!FakeRequest.last) throw new Error('no request was made');
+    return FakeRequest.last;
+  };
+
+  it('posts the form with the CSRF header, reports progress and parses the answer', async () => {
+    vi.stubGlobal('XMLHttpRequest', FakeRequest);
+    setCsrfToken('token-1');
+    const progress: UploadProgress[] = [];
+    const form = new FormData();
+    form.set('description', 'CCTV export');
+    const done = apiUpload('/api/v1/incidents/1/evidence', form, uploaded, {
+      onProgress: (p) => progress.push(p),
+    });
+    const request = current();
+    expect(request.method).toBe('POST');
+    expect(request.url).toBe('/api/v1/incidents/1/evidence');
+    expect(request.headers['x-csrf-token']).toBe('token-1');
+    expect(request.sent).toBe(form);
+    request.upload.onprogress?.({ loaded: 512, total: 2048, lengthComputable: true });
+    request.upload.onprogress?.({ loaded: 2048, total: 2048, lengthComputable: true });
+    request.answer(201, { id: 'e1', sha256: 'ab'.repeat(32) });
+    await expect(done).resolves.toEqual({ id: 'e1', sha256: 'ab'.repeat(32) });
+    expect(progress).toEqual([
+      { loaded: 512, total: 2048 },
+      { loaded: 2048, total: 2048 },
+    ]);
+  });
+
+  it('turns a problem answer into an ApiError and a lost connection into a network error', async () => {
+    vi.stubGlobal('XMLHttpRequest', FakeRequest);
+    const refused = apiUpload('/x', new FormData(), uploaded);
+    current().answer(409, {
+      type: 'about:blank',
+      title: 'Conflict',
+      status: 409,
+      code: 'conflict',
+      detail: 'The case is closed; reopen it to add evidence.',
+    });
+    const error = await refused.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(409);
+    expect((error as ApiError).message).toBe('The case is closed; reopen it to add evidence.');
+
+    const lost = apiUpload('/x', new FormData(), uploaded);
+    current().onerror?.();
+    await expect(lost).rejects.toMatchObject({ status: 0, code: 'network' });
+  });
+
+  it('cancels the upload when its signal aborts', async () => {
+    vi.stubGlobal('XMLHttpRequest', FakeRequest);
+    const controller = new AbortController();
+    const upload = apiUpload('/x', new FormData(), uploaded, { signal: controller.signal });
+    controller.abort();
+    await expect(upload).rejects.toMatchObject({ name: 'AbortError' });
+    expect(current().aborted).toBe(true);
   });
 });

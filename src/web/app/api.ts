@@ -64,20 +64,37 @@ function urlOf(path: string, query?: QueryParams): string {
   return url.pathname + url.search;
 }
 
-async function problemOf(response: Response): Promise<ApiError> {
-  const fallback: Problem = {
+/** The error for an answer that is not 2xx: the server's problem+json, or one made up from the status. */
+function problemFrom(status: number, statusText: string, body: unknown): ApiError {
+  const parsed = problemSchema.safeParse(body);
+  if (parsed.success) return new ApiError(status, parsed.data);
+  return new ApiError(status, {
     type: 'about:blank',
-    title: response.statusText || 'Error',
-    status: response.status,
-    code: response.status >= 500 ? 'internal' : 'bad_request',
-    detail: `The server answered ${response.status} ${response.statusText}.`.trim(),
-  };
+    title: statusText || 'Error',
+    status,
+    code: status >= 500 ? 'internal' : 'bad_request',
+    detail: `The server answered ${status} ${statusText}.`.trim(),
+  });
+}
+
+async function problemOf(response: Response): Promise<ApiError> {
+  let body: unknown = null;
   try {
-    const parsed = problemSchema.safeParse(await response.json());
-    return new ApiError(response.status, parsed.success ? parsed.data : fallback);
+    body = await response.json();
   } catch {
-    return new ApiError(response.status, fallback);
+    // not JSON: the status alone describes the failure
   }
+  return problemFrom(response.status, response.statusText, body);
+}
+
+function networkError(): ApiError {
+  return new ApiError(0, {
+    type: 'about:blank',
+    title: 'Network error',
+    status: 0,
+    code: 'network',
+    detail: 'Vigil cannot be reached. Check your connection and try again.',
+  });
 }
 
 async function send(
@@ -98,13 +115,7 @@ async function send(
       body: options.body === undefined ? null : JSON.stringify(options.body),
     });
   } catch {
-    throw new ApiError(0, {
-      type: 'about:blank',
-      title: 'Network error',
-      status: 0,
-      code: 'network',
-      detail: 'Vigil cannot be reached. Check your connection and try again.',
-    });
+    throw networkError();
   }
   if (!response.ok) throw await problemOf(response);
   return response;
@@ -173,4 +184,66 @@ export async function apiAll<S extends z.ZodType>(
     cursor = page.nextCursor;
   } while (cursor !== null && items.length < max);
   return { items, truncated: cursor !== null };
+}
+
+/** How far an upload has got: bytes sent so far of the whole request body. */
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+/**
+ * POSTs a multipart form (file uploads) with the CSRF header, reporting progress as the bytes go
+ * out — fetch has no upload progress, so this uses XMLHttpRequest. Aborting `signal` cancels the
+ * upload and rejects with an AbortError; failures reject with an ApiError like every other call.
+ */
+export function apiUpload<S extends z.ZodType>(
+  path: string,
+  form: FormData,
+  schema: S,
+  options: { onProgress?: (progress: UploadProgress) => void; signal?: AbortSignal } = {},
+): Promise<z.output<S>> {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', path);
+    request.setRequestHeader('accept', 'application/json');
+    if (csrfToken) request.setRequestHeader('x-csrf-token', csrfToken);
+    const { onProgress, signal } = options;
+    if (onProgress) {
+      request.upload.onprogress = (event) =>
+        onProgress({ loaded: event.loaded, total: event.lengthComputable ? event.total : 0 });
+    }
+    const abort = () => request.abort();
+    const settle = () => signal?.removeEventListener('abort', abort);
+    request.onload = () => {
+      settle();
+      let body: unknown = null;
+      try {
+        body = JSON.parse(request.responseText);
+      } catch {
+        // not JSON: an error page from a proxy, or nothing
+      }
+      if (request.status < 200 || request.status >= 300) {
+        reject(problemFrom(request.status, request.statusText, body));
+        return;
+      }
+      const parsed = schema.safeParse(body);
+      if (parsed.success) resolve(parsed.data);
+      else reject(parsed.error);
+    };
+    request.onerror = () => {
+      settle();
+      reject(networkError());
+    };
+    request.onabort = () => {
+      settle();
+      reject(new DOMException('The upload was cancelled.', 'AbortError'));
+    };
+    if (signal?.aborted) {
+      reject(new DOMException('The upload was cancelled.', 'AbortError'));
+      return;
+    }
+    signal?.addEventListener('abort', abort);
+    request.send(form);
+  });
 }
