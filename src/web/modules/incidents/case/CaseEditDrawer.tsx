@@ -187,6 +187,7 @@ function CaseForm({
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <Select
             label="Type"
+            description="Built-in types and your organization's own"
             data={typeOptions}
             searchable
             allowDeselect={false}
@@ -201,6 +202,7 @@ function CaseForm({
           />
           <Select
             label="Site"
+            description="Its time zone is the case's"
             data={directory.options}
             searchable
             allowDeselect={false}

@@ -48,9 +48,25 @@ function detailText(key: string, value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** Who had it and who has it now, and where: "Sam → Forensic lab · stored at Lab safe". */
+function handOver(entry: CustodyEntry): string {
+  const parties =
+    entry.from && entry.to
+      ? `${entry.from} → ${entry.to}`
+      : entry.to
+        ? `to ${entry.to}`
+        : entry.from
+          ? `from ${entry.from}`
+          : '';
+  const place = entry.storageLocation ? `stored at ${entry.storageLocation}` : '';
+  return [parties, place].filter(Boolean).join(' · ');
+}
+
 function Entry({ entry }: { entry: CustodyEntry }) {
-  // The acquisition hash has its own copyable line; a check's outcome is in its reason.
-  const details = Object.entries(entry.details).filter(([key]) => key !== 'sha256' && key !== 'intact');
+  // The acquisition hash has its own copyable line; a check's or a hold's outcome is in its reason.
+  const details = Object.entries(entry.details).filter(
+    ([key]) => key !== 'sha256' && key !== 'intact' && key !== 'hold',
+  );
   return (
     <Stack gap={4}>
       <Group gap="xs">
@@ -66,12 +82,9 @@ function Entry({ entry }: { entry: CustodyEntry }) {
         {formatDateTime(entry.at, entry.timeZone)} · {entry.timeZone}
       </Text>
       {entry.reason ? <Text size="sm">{entry.reason}</Text> : null}
-      {entry.from || entry.to || entry.storageLocation ? (
+      {handOver(entry) ? (
         <Text size="sm" c="dimmed">
-          {entry.from || entry.to ? `${entry.from ?? '—'} → ${entry.to ?? '—'}` : ''}
-          {entry.storageLocation
-            ? `${entry.from || entry.to ? ' · ' : ''}stored at ${entry.storageLocation}`
-            : ''}
+          {handOver(entry)}
         </Text>
       ) : null}
       {typeof entry.details.sha256 === 'string' ? <HashText sha256={entry.details.sha256} /> : null}

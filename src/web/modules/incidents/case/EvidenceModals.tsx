@@ -55,8 +55,11 @@ export function PhysicalEvidenceModal({
     acquiredAt: '',
     reason: '',
   });
-  const set = (field: keyof typeof values) => (event: { currentTarget: { value: string } }) =>
-    setValues((current) => ({ ...current, [field]: event.currentTarget.value }));
+  const set = (field: keyof typeof values) => (event: { currentTarget: { value: string } }) => {
+    // Read now: React clears currentTarget once the handler returns, before the update runs.
+    const value = event.currentTarget.value;
+    setValues((current) => ({ ...current, [field]: value }));
+  };
   const acquiredAt = values.acquiredAt ? fromZonedInput(values.acquiredAt, timeZone) : null;
   const add = useMutation({
     mutationFn: () =>

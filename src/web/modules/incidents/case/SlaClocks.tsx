@@ -52,7 +52,7 @@ function ClockCard({
   const Icon = tone.icon;
   const detail =
     clock.doneAt !== null
-      ? `Done ${format(clock.doneAt)}${clock.dueAt ? ` · due ${format(clock.dueAt)}` : ''}`
+      ? `${clock.reopened ? 'First resolved' : 'Done'} ${format(clock.doneAt)}${clock.dueAt ? ` · due ${format(clock.dueAt)}` : ''}${clock.reopened ? ' · reopened since' : ''}`
       : clock.dueAt && clock.state !== 'none'
         ? `Due ${format(clock.dueAt)}`
         : 'The SLA does not apply to this case now';

@@ -76,6 +76,10 @@ describe('SLA clocks of a case', () => {
     expect(slaClock(late, 'triage', hours(7)).state).toBe('met-late');
     const resolved = incident({ status: 'resolved', triagedAt: iso(hours(1)), resolvedAt: iso(hours(80)) });
     expect(slaClock(resolved, 'resolve', hours(90)).state).toBe('met-late');
+    // Reopened: the SLA stays judged on the first resolution, and says so.
+    const reopened = { ...resolved, status: 'investigating' as const };
+    expect(slaClock(reopened, 'resolve', hours(90))).toMatchObject({ state: 'met-late', reopened: true });
+    expect(slaClock(resolved, 'resolve', hours(90)).reopened).toBe(false);
   });
 
   it('has no clock without a target or on a merged duplicate', () => {

@@ -10,6 +10,8 @@ export interface SlaClock {
   remainingMs: number | null;
   /** When the step was done (triaged or resolved), once it was. */
   doneAt: string | null;
+  /** Resolved once and reopened since: the SLA was judged on that first resolution. */
+  reopened: boolean;
 }
 
 /**
@@ -26,15 +28,17 @@ export function slaClock(incident: Incident, clock: 'triage' | 'resolve', now: n
   const doneAt = clock === 'triage' ? incident.triagedAt : incident.resolvedAt;
   if (doneAt !== null) {
     const late = breached || (dueAt !== null && doneAt > dueAt);
-    return { state: late ? 'met-late' : 'met', dueAt, remainingMs: null, doneAt };
+    const reopened = clock === 'resolve' && incident.status !== 'resolved' && incident.status !== 'closed';
+    return { state: late ? 'met-late' : 'met', dueAt, remainingMs: null, doneAt, reopened };
   }
   // A merged duplicate is closed without being worked: its clocks no longer mean anything.
   if (dueAt === null || incident.mergedInto !== null || incident.status === 'closed')
-    return { state: 'none', dueAt, remainingMs: null, doneAt: null };
+    return { state: 'none', dueAt, remainingMs: null, doneAt: null, reopened: false };
   const remainingMs = Date.parse(dueAt) - now;
-  if (breached || remainingMs <= 0) return { state: 'breached', dueAt, remainingMs, doneAt: null };
+  if (breached || remainingMs <= 0)
+    return { state: 'breached', dueAt, remainingMs, doneAt: null, reopened: false };
   const warning = warned || (warnAt !== null && now >= Date.parse(warnAt));
-  return { state: warning ? 'warning' : 'running', dueAt, remainingMs, doneAt: null };
+  return { state: warning ? 'warning' : 'running', dueAt, remainingMs, doneAt: null, reopened: false };
 }
 
 /** A duration as people read a countdown: "2d 4h", "3h 05m", "12m 09s". */
