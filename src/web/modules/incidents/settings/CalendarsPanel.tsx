@@ -17,7 +17,8 @@ export function CalendarsPanel() {
   const usedBy = (calendar: Calendar) =>
     (policies.data ?? [])
       .filter((policy) => policy.calendarId === calendar.id)
-      .map((policy) => policy.severity);
+      .map((policy) => policy.severity)
+      .reverse(); // most severe first, as on the SLA tab
   const current = editing?.id ? (calendars.data?.find((c) => c.id === editing.id) ?? null) : null;
   const addButton = (
     <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing({ id: null })}>
