@@ -5,18 +5,31 @@
 // file in WAL mode with synchronous=FULL, one transaction per group-committed batch. Target
 // (issue 5): ≥ 10,000 acknowledged events/s with p99 acknowledgement latency < 100 ms.
 //
-// Options (environment): DC09_BENCH_PANELS (1000), DC09_BENCH_SECONDS (10),
+// Two targets: "receiver" — the receiver alone in a child process, committing to a stand-in event
+// table (the protocol layer's own cost); "server" — the whole product: `vigil serve` with
+// VIGIL_DC09_PORT, 1,000 registered panels, and every frame committed through the monitoring
+// pipeline (devices, rules, alarms, folding) before its ACK.
+//
+// Options (environment): DC09_BENCH_TARGETS ("receiver,server"), DC09_BENCH_PANELS (1000), DC09_BENCH_SECONDS (10),
 // DC09_BENCH_WARMUP_SECONDS (2), DC09_BENCH_SCENARIOS ("plain,encrypted"),
 // DC09_BENCH_LOADS ("saturation,10000": closed loop, then 10,000 events/s offered),
 // DC09_BENCH_GROUP_COMMIT_MS (2), DC09_BENCH_PROFILE (a directory for a receiver CPU profile).
 // The panels run in this process and the receiver in a child, so both share the machine's two
 // cores (and whatever else runs on it: loadAverage1m is printed for that reason).
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fork, spawn } from 'node:child_process';
+import fs, { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../src/server/platform/logger.js';
+import { loadConfig } from '../src/server/platform/config.js';
+import { openSqliteFile } from '../src/server/platform/db/database.js';
+import { principalFor } from '../src/server/platform/access/principal.js';
+import { createServer } from '../src/server/server.js';
+import { createUser } from '../src/server/modules/identity/index.js';
+import { createSite } from '../src/server/modules/sites/index.js';
+import { createDevice } from '../src/server/modules/monitoring/devices.service.js';
 import type { Dc09Key } from '../src/server/modules/monitoring/dc09/cipher.js';
 import { startDc09Receiver, type Dc09ReceiverStats } from '../src/server/modules/monitoring/dc09/receiver.js';
 import { PanelSimulator, type SimulatedEvent } from '../src/server/modules/monitoring/dc09/simulator.js';
@@ -27,6 +40,8 @@ import { toPipelineEvents } from '../src/server/modules/monitoring/dc09/pipeline
 const KEY: Dc09Key = { key: '2B7E151628AED2A6ABF7158809CF4F3C', encoding: 'hex' };
 
 type Scenario = 'plain' | 'encrypted';
+type Target = 'receiver' | 'server';
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 type ToReceiver = { kind: 'report'; withIds?: boolean } | { kind: 'stop' };
 type FromReceiver =
   | { kind: 'ready'; port: number }
@@ -116,7 +131,26 @@ const EVENTS: SimulatedEvent[] = [
   { protocol: 'NULL' },
 ];
 
-function startReceiver(scenario: Scenario): Promise<{ child: ChildProcess; port: number }> {
+/** What a run needs from whatever answers the panels: its port, and its figures at the end. */
+interface ReceiverHandle {
+  port: number;
+  /** Receiver counters (null when the target does not expose them) and CPU time when the warm-up ends. */
+  snapshot: () => Promise<{ stats: Dc09ReceiverStats | null; cpuMs: number | null }>;
+  /** Stops the target and reads back what it stored. */
+  finish: () => Promise<{
+    stats: Dc09ReceiverStats | null;
+    storedIds: Set<string>;
+    cpuMs: number | null;
+    commitMs: CommitTimes | null;
+  }>;
+}
+
+function account(i: number): string {
+  return (0x10000 + i).toString(16).toUpperCase();
+}
+
+/** The receiver alone, in a child process, committing to the stand-in event table. */
+function startReceiver(scenario: Scenario): Promise<ReceiverHandle> {
   const child = fork(fileURLToPath(import.meta.url), ['receiver', scenario], {
     // DC09_BENCH_PROFILE=dir writes a CPU profile of the receiver process there.
     execArgv: process.env.DC09_BENCH_PROFILE
@@ -124,26 +158,145 @@ function startReceiver(scenario: Scenario): Promise<{ child: ChildProcess; port:
       : process.execArgv,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
+  const ask = (withIds = false): Promise<Extract<FromReceiver, { kind: 'report' }>> =>
+    new Promise((resolve) => {
+      const onMessage = (message: FromReceiver): void => {
+        if (message.kind === 'report') {
+          child.off('message', onMessage);
+          resolve(message);
+        }
+      };
+      child.on('message', onMessage);
+      child.send({ kind: 'report', withIds } satisfies ToReceiver);
+    });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
+    const onEarlyExit = (code: number | null): void => reject(new Error(`receiver exited with ${code}`));
+    child.once('exit', onEarlyExit);
     child.on('message', (message: FromReceiver) => {
-      if (message.kind === 'ready') resolve({ child, port: message.port });
+      if (message.kind !== 'ready') return;
+      resolve({
+        port: message.port,
+        snapshot: async () => {
+          const report = await ask();
+          return { stats: report.stats, cpuMs: report.cpuMs };
+        },
+        finish: async () => {
+          const after = await ask(true);
+          child.off('exit', onEarlyExit);
+          child.send({ kind: 'stop' } satisfies ToReceiver);
+          await new Promise((done) => child.once('exit', done));
+          return {
+            stats: after.stats,
+            storedIds: new Set(after.storedIds ?? []),
+            cpuMs: after.cpuMs,
+            commitMs: after.commitMs,
+          };
+        },
+      });
     });
   });
 }
 
-function ask(child: ChildProcess, withIds = false): Promise<Extract<FromReceiver, { kind: 'report' }>> {
-  return new Promise((resolve) => {
-    const onMessage = (message: FromReceiver): void => {
-      if (message.kind === 'report') {
-        child.off('message', onMessage);
-        resolve(message);
-      }
-    };
-    child.on('message', onMessage);
-    child.send({ kind: 'report', withIds } satisfies ToReceiver);
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
   });
+}
+
+function cpuMsOf(pid: number | undefined): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    // utime and stime, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The whole product: an installation with one site and a registered intrusion panel per simulated
+ * panel (with its AES key in the encrypted scenario), served by `vigil serve` with the DC-09
+ * receiver on, on SQLite with synchronous=FULL. Every frame goes through the monitoring pipeline.
+ */
+async function startServer(scenario: Scenario, panelCount: number): Promise<ReceiverHandle> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'vigil-dc09-server-bench-'));
+  const env: Record<string, string> = { VIGIL_DATA_DIR: dataDir, VIGIL_LOG_LEVEL: 'warn', VIGIL_JOBS: 'off' };
+  const config = loadConfig(env);
+  const setup = await createServer(config, createLogger('silent'));
+  const system = { actor: { type: 'system' as const, id: null, label: 'bench' }, requestId: null };
+  const site = await createSite(setup.ctx, system, { name: 'Bench', code: 'DC09', timezone: 'UTC' });
+  const admin = await createUser(setup.ctx, system, {
+    email: 'dc09-bench@example.test',
+    name: 'Bench',
+    role: 'admin',
+    sites: [],
+  });
+  const principal = principalFor({ ...admin, role: 'admin' }, 'password');
+  for (let i = 0; i < panelCount; i += 1) {
+    await createDevice(setup.ctx, system, principal, {
+      name: `Panel ${account(i)}`,
+      kind: 'intrusion_panel',
+      siteId: site.id,
+      dc09:
+        scenario === 'encrypted'
+          ? { account: account(i), key: KEY.key, keyEncoding: KEY.encoding }
+          : { account: account(i) },
+    });
+  }
+  await setup.close();
+
+  const [port, httpPort] = [await freePort(), await freePort()];
+  const nodeArgs = process.env.DC09_BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.DC09_BENCH_PROFILE}`]
+    : [];
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/cli/main.js'), 'serve'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(httpPort),
+      HOST: '127.0.0.1',
+      VIGIL_DC09_PORT: String(port),
+      // All simulated panels share 127.0.0.1, as panels behind one carrier NAT would.
+      VIGIL_DC09_MAX_CONNECTIONS_PER_ADDRESS: '5000',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`vigil serve exited with ${child.exitCode}`);
+    const ready = await fetch(`http://127.0.0.1:${httpPort}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) break;
+    if (Date.now() > deadline) throw new Error('vigil serve did not become ready');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    port,
+    snapshot: () => Promise.resolve({ stats: null, cpuMs: cpuMsOf(child.pid) }),
+    finish: async () => {
+      const cpuMs = cpuMsOf(child.pid);
+      child.kill('SIGTERM');
+      await new Promise((done) => (child.exitCode !== null ? done(null) : child.once('exit', done)));
+      const db = openSqliteFile(config.sqlitePath);
+      const rows = db
+        .prepare("select source_event_id from monitoring_events where source = 'dc09'")
+        .pluck()
+        .all() as string[];
+      db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      return { stats: null, storedIds: new Set(rows), cpuMs, commitMs: null };
+    },
+  };
 }
 
 /**
@@ -153,19 +306,22 @@ function ask(child: ChildProcess, withIds = false): Promise<Extract<FromReceiver
  * from the moment an event was due, so a panel held up behind a slow ACK is charged for it.
  */
 async function runScenario(
+  target: Target,
   scenario: Scenario,
   panelCount: number,
   seconds: number,
   warmupSeconds: number,
   rate: number | undefined,
 ) {
-  const { child, port } = await startReceiver(scenario);
+  const handle =
+    target === 'server' ? await startServer(scenario, panelCount) : await startReceiver(scenario);
+  const { port } = handle;
   const panels = Array.from(
     { length: panelCount },
     (_, i) =>
       new PanelSimulator({
         port,
-        account: (0x10000 + i).toString(16).toUpperCase(),
+        account: account(i),
         receiver: '1',
         prefix: '1',
         key: scenario === 'encrypted' ? KEY : undefined,
@@ -176,19 +332,23 @@ async function runScenario(
   for (let i = 0; i < panels.length; i += 100)
     await Promise.all(panels.slice(i, i + 100).map((p) => p.connect()));
 
-  const cpuAtStart = process.cpuUsage();
+  let cpuAtStart = process.cpuUsage();
   const latencies: number[] = [];
   // Every acknowledged frame, to check at the end that its events are in the database.
   const ackedFrames: Buffer[] = [];
   const outcomes: Record<string, number> = {};
   // Every frame carries one event (NULL frames one supervision event), so frames = events.
   let acked = 0;
+  let ackedInRun = 0;
   let retransmissions = 0;
   const startedAt = performance.now();
   const measureFrom = startedAt + warmupSeconds * 1000;
   const stopAt = measureFrom + seconds * 1000;
-  let before: Extract<FromReceiver, { kind: 'report' }> | undefined;
-  const snapshot = setTimeout(() => void ask(child).then((r) => (before = r)), warmupSeconds * 1000);
+  let before: { stats: Dc09ReceiverStats | null; cpuMs: number | null } | null = null;
+  const snapshot = setTimeout(() => {
+    cpuAtStart = process.cpuUsage();
+    void handle.snapshot().then((r) => (before = r));
+  }, warmupSeconds * 1000);
 
   const meanGapMs = rate === undefined ? 0 : (panelCount / rate) * 1000;
   const nextGap = (): number => -Math.log(1 - Math.random()) * meanGapMs;
@@ -206,6 +366,7 @@ async function runScenario(
         const sentAt = rate === undefined ? performance.now() : due;
         const result = await panel.send(event);
         due += nextGap();
+        if (result.outcome === 'ACK') ackedInRun += 1;
         if (result.outcome === 'ACK' && sentAt < measureFrom) ackedFrames.push(result.frame);
         if (sentAt < measureFrom) continue;
         outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
@@ -220,14 +381,12 @@ async function runScenario(
   );
   const elapsed = (performance.now() - measureFrom) / 1000;
   clearTimeout(snapshot);
-  const after = await ask(child, true);
   await Promise.all(panels.map((p) => p.close()));
-  child.send({ kind: 'stop' } satisfies ToReceiver);
-  await new Promise((resolve) => child.once('exit', resolve));
+  const after = await handle.finish();
 
   const cpu = process.cpuUsage(cpuAtStart);
   const cpuOfPanels = (cpu.user + cpu.system) / 1e6;
-  const stored = new Set(after.storedIds ?? []);
+  const stored = after.storedIds;
   let ackedEvents = 0;
   let ackedMissing = 0;
   for (const frame of ackedFrames) {
@@ -242,11 +401,19 @@ async function runScenario(
     }
   }
   latencies.sort((a, b) => a - b);
-  const commits = after.stats.commits - (before?.stats.commits ?? 0);
-  const committedEvents = after.stats.committedEvents - (before?.stats.committedEvents ?? 0);
+  // Set by the snapshot timer (TypeScript cannot see the assignment in the callback).
+  const warm = before as { stats: Dc09ReceiverStats | null; cpuMs: number | null } | null;
+  const start = warm?.stats ?? null;
+  const commits = after.stats ? after.stats.commits - (start?.commits ?? 0) : null;
+  const committedEvents = after.stats ? after.stats.committedEvents - (start?.committedEvents ?? 0) : null;
+  const acks = after.stats?.acks ?? ackedInRun;
+  // CPU from the end of the warm-up to the end, per event acknowledged in that time.
+  const windowAcks = after.stats && start ? after.stats.acks - start.acks : acked;
+  const receiverCpuMs = after.cpuMs === null || warm?.cpuMs == null ? null : after.cpuMs - warm.cpuMs;
   const eventsPerSecond = acked / elapsed;
   const p99 = percentile(latencies, 99);
   return {
+    target: target === 'server' ? 'vigil serve (monitoring pipeline)' : 'receiver (stand-in commit)',
     scenario,
     load: rate === undefined ? 'closed loop (saturation)' : `open loop, ${rate} events/s offered`,
     panels: panelCount,
@@ -262,30 +429,35 @@ async function runScenario(
     outcomes,
     // Counted for events due in the measured window; the receiver's duplicates cover the run.
     retransmissions,
-    groupCommit: {
-      commits,
-      meanBatch: round(committedEvents / Math.max(commits, 1), 1),
-      largestBatch: after.stats.largestBatch,
-      commitDurationMs: after.commitMs,
-    },
+    // Receiver counters are read over IPC from the bare receiver; the server does not expose them.
+    groupCommit:
+      after.stats && commits !== null && committedEvents !== null
+        ? {
+            commits,
+            meanBatch: round(committedEvents / Math.max(commits, 1), 1),
+            largestBatch: after.stats.largestBatch,
+            commitDurationMs: after.commitMs,
+          }
+        : null,
     durability: {
-      storedRows: after.storedRows,
-      acknowledgedByReceiver: after.stats.acks,
+      storedRows: stored.size,
+      acknowledgedByReceiver: acks,
       // ACKs to retransmissions of frames already stored (a panel that timed out and resent).
-      acknowledgedDuplicates: after.stats.duplicates,
+      acknowledgedDuplicates: after.stats?.duplicates ?? null,
       // Checked event by event: the sourceEventId of every event a panel got an ACK for.
       acknowledgedEventsChecked: ackedEvents,
       acknowledgedEventsMissing: ackedMissing,
       everyAckStored: ackedMissing === 0,
     },
-    // CPU per acknowledged event over the whole run (warm-up included): on a machine shared with
-    // other work the wall-clock rate understates capacity; one receiver core can carry about
-    // 1e6 / receiverCpuMicrosPerEvent events/s, commit included.
+    // CPU per acknowledged event after the warm-up: on a machine shared with other work the
+    // wall-clock rate understates capacity; one receiver core can carry about
+    // 1e6 / receiverMicrosPerEvent events/s, commit included.
     cpu: {
-      receiverSeconds: round(after.cpuMs / 1000, 2),
+      receiverSeconds: receiverCpuMs === null ? null : round(receiverCpuMs / 1000, 2),
       panelsSeconds: round(cpuOfPanels, 2),
-      receiverMicrosPerEvent: round((after.cpuMs * 1000) / Math.max(after.stats.acks, 1), 1),
-      panelsMicrosPerEvent: round((cpuOfPanels * 1e6) / Math.max(after.stats.acks, 1), 1),
+      receiverMicrosPerEvent:
+        receiverCpuMs === null ? null : round((receiverCpuMs * 1000) / Math.max(windowAcks, 1), 1),
+      panelsMicrosPerEvent: round((cpuOfPanels * 1e6) / Math.max(windowAcks, 1), 1),
     },
     loadAverage1m: round(os.loadavg()[0] ?? 0, 2),
     targets: { eventsPerSecond: 10_000, p99LatencyMs: 100 },
@@ -305,17 +477,22 @@ async function main(): Promise<void> {
     .split(',')
     .map((load) => (load === 'saturation' ? undefined : Number(load)))
     .filter((load) => load === undefined || (Number.isFinite(load) && load > 0));
+  const targets = (process.env.DC09_BENCH_TARGETS ?? 'receiver,server')
+    .split(',')
+    .filter((t): t is Target => t === 'receiver' || t === 'server');
   const results = [];
-  for (const scenario of scenarios) {
-    for (const rate of loads) results.push(await runScenario(scenario, panelCount, seconds, warmup, rate));
-  }
+  for (const target of targets)
+    for (const scenario of scenarios) {
+      for (const rate of loads)
+        results.push(await runScenario(target, scenario, panelCount, seconds, warmup, rate));
+    }
   process.stdout.write(
     `${JSON.stringify(
       {
         benchmark: 'dc09',
         machine: { cpus: os.cpus().length, node: process.version },
         transport: 'tcp',
-        commit: 'better-sqlite3, WAL, synchronous=FULL, one transaction per batch',
+        commit: 'SQLite, WAL, synchronous=FULL, one transaction per group-committed batch',
         results,
       },
       null,

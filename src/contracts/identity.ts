@@ -93,6 +93,21 @@ export const createTokenBody = z.object({
 export const createdTokenResponse = tokenSchema.extend({ token: z.string() });
 
 export const setupStatus = z.object({ needsSetup: z.boolean(), sso: z.boolean() });
+
+/** Why a single sign-on was refused; the callback redirects to `/login?error=<code>` and the web app explains each. */
+export const ssoErrorCodes = [
+  'sso_not_configured',
+  'sso_state',
+  'sso_denied',
+  'sso_unavailable',
+  'sso_failed',
+  'sso_no_role',
+  'sso_no_email',
+  'sso_email_unverified',
+  'sso_account_conflict',
+  'sso_disabled',
+] as const;
+export type SsoErrorCode = (typeof ssoErrorCodes)[number];
 export const setupBody = z.object({
   setupToken: z.string().min(1).max(200),
   email: emailSchema,

@@ -51,6 +51,8 @@ const schema = z.object({
   VIGIL_MQTT_Z2M_TOPIC: topicPrefix.default('zigbee2mqtt'),
   VIGIL_MQTT_EVENTS_TOPIC: topicPrefix.default('vigil/events'),
   VIGIL_DC09_PORT: port.optional(),
+  /** Open DC-09 connections allowed from one address (panels behind one carrier NAT share one). */
+  VIGIL_DC09_MAX_CONNECTIONS_PER_ADDRESS: positiveInt.default(100),
   VIGIL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   VIGIL_SESSION_IDLE_MINUTES: positiveInt.default(30),
   VIGIL_SESSION_ABSOLUTE_HOURS: positiveInt.default(12),

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { ApiError, apiUpload, setCsrfToken, type UploadProgress } from './api.js';
+import { ApiError, apiUpload, etagOf, parseRetryAfter, setCsrfToken, type UploadProgress } from './api.js';
 
 const problem = (errors: { path: string; message: string }[]) =>
   new ApiError(400, {
@@ -32,6 +32,29 @@ describe('ApiError.fieldErrors', () => {
 
   it('has no field errors when the problem names none', () => {
     expect(problem([]).fieldErrors).toEqual({});
+  });
+});
+
+describe('parseRetryAfter', () => {
+  const now = new Date('2026-03-01T10:00:00.000Z');
+
+  it('reads delay-seconds and HTTP dates', () => {
+    expect(parseRetryAfter('596', now)).toBe(596);
+    expect(parseRetryAfter(' 0 ', now)).toBe(0);
+    expect(parseRetryAfter('Sun, 01 Mar 2026 10:02:30 GMT', now)).toBe(150);
+  });
+
+  it('never answers a negative wait, and nothing for a missing or unreadable header', () => {
+    expect(parseRetryAfter('Sun, 01 Mar 2026 09:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter(null, now)).toBeNull();
+    expect(parseRetryAfter('soon', now)).toBeNull();
+    expect(parseRetryAfter('-5', now)).toBeNull();
+  });
+});
+
+describe('etagOf', () => {
+  it("is the server's ETag of a version", () => {
+    expect(etagOf(3)).toBe('"v3"');
   });
 });
 

@@ -4,6 +4,9 @@ import { problemSchema, type Problem } from '../../contracts/errors.js';
 
 /** A failed API call, carrying the server's problem+json answer (or one made up for network failures). */
 export class ApiError extends Error {
+  /** How long the server asked to wait before trying again (Retry-After of a 429 or 503), when it said. */
+  retryAfterSeconds: number | null = null;
+
   constructor(
     readonly status: number,
     readonly problem: Problem,
@@ -38,6 +41,22 @@ export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.message;
   if (error instanceof Error) return error.message;
   return 'Something went wrong.';
+}
+
+/** Seconds to wait from a Retry-After header: delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null, now: Date = new Date()): number | null {
+  if (value === null) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  // An HTTP date names its day and month ("Sun, 01 Mar 2026 10:02:30 GMT"); Date.parse alone would take "-5" as a year.
+  const at = /[a-z]/i.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+}
+
+/** The ETag of a versioned record listed inside another answer (the server's `"v<version>"`). */
+export function etagOf(version: number): string {
+  return `"v${version}"`;
 }
 
 /** Whether the error is the answer to a stale If-Match: someone else saved the record first. */
@@ -117,7 +136,11 @@ async function send(
   } catch {
     throw networkError();
   }
-  if (!response.ok) throw await problemOf(response);
+  if (!response.ok) {
+    const error = await problemOf(response);
+    error.retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'));
+    throw error;
+  }
   return response;
 }
 

@@ -35,3 +35,18 @@ export function timeZoneNames(): string[] {
   const zones = Intl.supportedValuesOf('timeZone');
   return zones.includes('UTC') ? zones : ['UTC', ...zones];
 }
+
+const dayStyles: Record<'long' | 'short', Intl.DateTimeFormatOptions> = {
+  long: { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' },
+  short: { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' },
+};
+
+/**
+ * A date-only value ("2026-03-01") as that calendar day — "Sunday, March 1, 2026" (long) or
+ * "Sun, Mar 1, 2026" (short) — never shifted by the reader's time zone. Unreadable input is shown as is.
+ */
+export function formatDay(day: string, style: 'long' | 'short' = 'long', locale?: string): string {
+  const date = new Date(`${day}T00:00:00.000Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(date.getTime())) return day;
+  return new Intl.DateTimeFormat(locale, { ...dayStyles[style], timeZone: 'UTC' }).format(date);
+}

@@ -5,7 +5,7 @@ import { registerIdentityRoutes } from './routes.js';
 export { findUserByEmail, findUserById, sitesOfUsers } from './repository.js';
 export { createUser, issueToken, prepareFirstRunSetup, updateUser } from './service.js';
 export { setSessionCookie } from './routes.js';
-export { ssoErrorCodes, type SsoErrorCode } from './oidc.service.js';
+export { ssoErrorCodes, type SsoErrorCode } from '../../../contracts/identity.js';
 
 export const identityModule: ServerModule = {
   name: 'identity',

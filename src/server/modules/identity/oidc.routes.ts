@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { ssoErrorCodes, type SsoErrorCode } from '../../../contracts/identity.js';
 import {
   OidcClient,
   OidcError,
@@ -11,13 +12,7 @@ import { safeEqual } from '../../platform/auth/secrets.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import type { ZodApp } from '../../platform/http/app.js';
-import {
-  rememberOidcLogin,
-  signInWithOidc,
-  ssoErrorCodes,
-  takeOidcLogin,
-  type SsoErrorCode,
-} from './oidc.service.js';
+import { rememberOidcLogin, signInWithOidc, takeOidcLogin } from './oidc.service.js';
 import { setSessionCookie } from './routes.js';
 
 const CALLBACK_PATH = '/api/v1/auth/oidc/callback';

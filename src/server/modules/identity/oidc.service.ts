@@ -1,4 +1,5 @@
 import type { Role } from '../../../contracts/access.js';
+import type { SsoErrorCode } from '../../../contracts/identity.js';
 import { appendAudit, type Actor } from '../../platform/audit/chain.js';
 import type { OidcIdentity, LoginChecks } from '../../platform/auth/oidc.js';
 import { roleForGroups, type RoleMap } from '../../platform/auth/oidc-roles.js';
@@ -12,21 +13,6 @@ import * as repo from './repository.js';
 
 /** How long a sign-on attempt may take between leaving for the provider and coming back. */
 const LOGIN_TTL_MS = 10 * 60_000;
-
-/** Why a single sign-on was refused; the web app shows a message for each (`/login?error=<code>`). */
-export const ssoErrorCodes = [
-  'sso_not_configured',
-  'sso_state',
-  'sso_denied',
-  'sso_unavailable',
-  'sso_failed',
-  'sso_no_role',
-  'sso_no_email',
-  'sso_email_unverified',
-  'sso_account_conflict',
-  'sso_disabled',
-] as const;
-export type SsoErrorCode = (typeof ssoErrorCodes)[number];
 
 /** Remembers a sign-on attempt's secrets server-side; only the hash of the state is the key. */
 export async function rememberOidcLogin(

@@ -205,16 +205,25 @@ export async function insertAlarms(tx: Tx, rows: MonitoringAlarmsTable[]): Promi
 }
 
 /** Writes what ingestion changed on an open alarm (count, last time, restore). */
-export async function updateAlarmRuntime(
+type AlarmRuntime = Pick<MonitoringAlarmsTable, 'id' | 'count' | 'last_at' | 'restored_at' | 'priority'>;
+
+/** Writes the folding state of many alarms, one statement per 500 (see updateDevicesRuntime). */
+export async function updateAlarmsRuntime(
   tx: Tx,
-  id: string,
-  patch: Pick<MonitoringAlarmsTable, 'count' | 'last_at' | 'restored_at' | 'priority' | 'updated_at'>,
+  rows: readonly AlarmRuntime[],
+  updatedAt: string,
 ): Promise<void> {
-  await tx
-    .updateTable('monitoring_alarms')
-    .set((eb) => ({ ...patch, version: eb('version', '+', 1) }))
-    .where('id', '=', id)
-    .execute();
+  for (const part of chunks(rows, 500)) {
+    const values = sql.join(
+      part.map(
+        (r) =>
+          sql`(${r.id}, cast(${r.count} as integer), ${r.last_at}, ${r.restored_at}, cast(${r.priority} as integer))`,
+      ),
+    );
+    await sql`update monitoring_alarms set count = v.column2, last_at = v.column3,
+      restored_at = v.column4, priority = v.column5, updated_at = ${updatedAt}, version = version + 1
+      from (values ${values}) as v where monitoring_alarms.id = v.column1`.execute(tx);
+  }
 }
 
 /** The completed SOP steps of an alarm, with who completed them. */

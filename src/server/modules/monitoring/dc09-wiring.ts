@@ -67,5 +67,6 @@ export function startDc09(ctx: AppContext): Promise<Dc09Receiver | undefined> {
       await ingestEvents(ctx, events.map(toIngestEvent));
     },
     logger: ctx.logger.child({ component: 'dc09' }),
+    limits: { maxConnectionsPerAddress: ctx.config.VIGIL_DC09_MAX_CONNECTIONS_PER_ADDRESS },
   });
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Device, DeviceListQuery } from '../../../contracts/monitoring.js';
 import {
   deviceKindSchema,
@@ -251,12 +252,28 @@ export async function devicesByRefs(tx: Tx, refs: DeviceRefs): Promise<IngestDev
 }
 
 /** Writes a device's runtime state (not its configuration: the version does not move). */
-export async function updateDeviceRuntime(
-  tx: Tx,
-  id: string,
-  state: Pick<MonitoringDevicesTable, 'status' | 'last_seen_at' | 'status_changed_at' | 'supervision_due_at'>,
-): Promise<void> {
-  await tx.updateTable('monitoring_devices').set(state).where('id', '=', id).execute();
+type DeviceRuntime = Pick<
+  MonitoringDevicesTable,
+  'id' | 'status' | 'last_seen_at' | 'status_changed_at' | 'supervision_due_at'
+>;
+
+/**
+ * Writes the runtime state of many devices in one statement per 500 (UPDATE … FROM VALUES, on
+ * SQLite and PostgreSQL alike): an ingestion batch from a thousand panels touches a thousand
+ * devices, and a statement each was most of the commit's cost.
+ */
+export async function updateDevicesRuntime(tx: Tx, rows: readonly DeviceRuntime[]): Promise<void> {
+  for (const part of chunks(rows, 500)) {
+    const values = sql.join(
+      part.map(
+        (r) =>
+          sql`(${r.id}, ${r.status}, ${r.last_seen_at}, ${r.status_changed_at}, ${r.supervision_due_at})`,
+      ),
+    );
+    await sql`update monitoring_devices set status = v.column2, last_seen_at = v.column3,
+      status_changed_at = v.column4, supervision_due_at = v.column5
+      from (values ${values}) as v where monitoring_devices.id = v.column1`.execute(tx);
+  }
 }
 
 export async function insertTroubles(tx: Tx, rows: MonitoringDeviceTroublesTable[]): Promise<void> {

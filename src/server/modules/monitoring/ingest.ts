@@ -11,7 +11,7 @@ import {
   insertAlarms,
   openAlarmsByFoldKeys,
   restorableAlarms,
-  updateAlarmRuntime,
+  updateAlarmsRuntime,
 } from './alarms.repository.js';
 import { enabledRules, sopStepsFor } from './config.repository.js';
 import {
@@ -22,7 +22,7 @@ import {
   insertTroubles,
   openOutages,
   troublesOf,
-  updateDeviceRuntime,
+  updateDevicesRuntime,
   type DeviceRefs,
   type IngestDeviceRow,
 } from './devices.repository.js';
@@ -705,32 +705,23 @@ class GroupRun {
   private async writeAlarms(): Promise<void> {
     const now = nowIso();
     const fresh: MonitoringAlarmsTable[] = [];
+    const changed: MonitoringAlarmsTable[] = [];
     for (const alarm of this.alarms.values()) {
       if (!alarm.dirty) continue;
-      if (!alarm.stored) fresh.push(alarm.row);
-      else
-        await updateAlarmRuntime(this.tx, alarm.row.id, {
-          count: alarm.row.count,
-          last_at: alarm.row.last_at,
-          restored_at: alarm.row.restored_at,
-          priority: alarm.row.priority,
-          updated_at: now,
-        });
+      (alarm.stored ? changed : fresh).push(alarm.row);
     }
+    await updateAlarmsRuntime(this.tx, changed, now);
     await insertAlarms(this.tx, fresh);
   }
 
   private async writeDevices(): Promise<void> {
     const newTroubles = [];
+    await updateDevicesRuntime(
+      this.tx,
+      [...this.devicesById.values()].filter((device) => device.dirty).map((device) => device.row),
+    );
     for (const device of this.devicesById.values()) {
       const row = device.row;
-      if (device.dirty)
-        await updateDeviceRuntime(this.tx, row.id, {
-          status: row.status,
-          last_seen_at: row.last_seen_at,
-          status_changed_at: row.status_changed_at,
-          supervision_due_at: row.supervision_due_at,
-        });
       for (const trouble of device.removedTroubles)
         await deleteTrouble(this.tx, { device_id: row.id, condition: trouble.condition, zone: trouble.zone });
       for (const trouble of device.troubles.values())

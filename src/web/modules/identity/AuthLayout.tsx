@@ -2,20 +2,22 @@ import { Box, Center, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { IconShieldHalfFilled } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 
-/** The frame of the pages seen before signing in. */
+/** The frame of the pages seen before signing in (and of the public concern pages, which are wider). */
 export function AuthLayout({
   title,
   subtitle,
+  width = 420,
   children,
 }: {
   title: string;
   subtitle: string;
+  width?: number;
   children: ReactNode;
 }) {
   return (
     <Box mih="100vh" bg="var(--mantine-color-gray-0)">
       <Center mih="100vh" p="md">
-        <Stack w="100%" maw={420} gap="lg">
+        <Stack w="100%" maw={width} gap="lg">
           <Group gap={8} justify="center">
             <IconShieldHalfFilled size={34} color="var(--mantine-color-vigil-7)" />
             <Text fw={750} fz={28}>

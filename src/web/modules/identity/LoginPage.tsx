@@ -12,6 +12,7 @@ import { showProblemOnForm } from '../../app/forms.js';
 import { startSession, useMeQuery, useSetupStatus } from '../../app/session.js';
 import { validateWith } from '../../app/validation.js';
 import { AuthLayout } from './AuthLayout.js';
+import { ssoErrorMessage } from './ssoErrors.js';
 
 type LoginValues = z.input<typeof loginBody>;
 
@@ -60,9 +61,19 @@ export default function LoginPage() {
         noValidate
       >
         <Stack gap="md">
-          {problem || ssoError ? (
+          {problem ? (
             <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} role="alert">
-              {problem ?? 'Single sign-on did not complete. Try again or sign in with your password.'}
+              {problem}
+            </Alert>
+          ) : ssoError !== null ? (
+            <Alert
+              color="red"
+              variant="light"
+              icon={<IconAlertTriangle size={18} />}
+              title="Single sign-on did not work"
+              role="alert"
+            >
+              {ssoErrorMessage(ssoError)}
             </Alert>
           ) : null}
           {setup.data?.needsSetup ? (

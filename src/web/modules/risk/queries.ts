@@ -71,7 +71,4 @@ export function useOwners() {
   return { nameOf, options };
 }
 
-/** The ETag of a versioned record listed inside another answer (the server's `"v<version>"`). */
-export function etagOf(version: number): string {
-  return `"v${version}"`;
-}
+export { etagOf } from '../../app/api.js';

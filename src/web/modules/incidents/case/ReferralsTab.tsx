@@ -17,12 +17,12 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { z } from 'zod';
 import { referralSchema, type Incident } from '../../../../contracts/incidents.js';
-import { apiGet, apiSend, isStale } from '../../../app/api.js';
+import { apiGet, apiSend, etagOf, isStale } from '../../../app/api.js';
 import { EmptyList, LoadError, PageLoader } from '../../../app/components.js';
 import { useSession } from '../../../app/session.js';
 import { orNull } from '../../../app/validation.js';
 import { Detail, FormProblem, submitOnModEnter, TextBlock } from './parts.js';
-import { casePath, caseKeys, etagOf, useCaseChanged, useCaseZone } from './queries.js';
+import { casePath, caseKeys, useCaseChanged, useCaseZone } from './queries.js';
 import { formatZonedDay, zonedDay } from './zoned.js';
 
 type Referral = z.infer<typeof referralSchema>;

@@ -22,13 +22,13 @@ import {
   type UpdateWorkItem,
   type WorkItem,
 } from '../../../../contracts/incidents.js';
-import { apiGet, apiSend, isStale } from '../../../app/api.js';
+import { apiGet, apiSend, etagOf, isStale } from '../../../app/api.js';
 import { EmptyList, LoadError, PageLoader } from '../../../app/components.js';
 import { notifyError } from '../../../app/notify.js';
 import { useSession } from '../../../app/session.js';
 import { humanize, optionsOf } from '../labels.js';
 import { FormProblem } from './parts.js';
-import { casePath, caseKeys, etagOf, useCaseChanged, useCaseWorkers, useCaseZone } from './queries.js';
+import { casePath, caseKeys, useCaseChanged, useCaseWorkers, useCaseZone } from './queries.js';
 import { endOfZonedDay, formatZonedDay, zonedDay } from './zoned.js';
 
 type Kind = 'tasks' | 'actions';

@@ -8,8 +8,6 @@ import { useSiteDirectory } from '../../sites/directory.js';
 import { formatZonedDay } from './zoned.js';
 import { incidentKey, incidentsKey } from '../labels.js';
 
-export { etagOf } from '../../risk/queries.js';
-
 /** The API path of a case, or of something under it. */
 export const casePath = (id: string, rest = '') => `/api/v1/incidents/${id}${rest}`;
 
