@@ -105,8 +105,10 @@ describe.each(e2eDialects())(
       await page.getByTestId('user-menu').getByText(admin.name).waitFor();
       const nav = page.getByRole('navigation', { name: 'Main navigation' });
       await nav.getByRole('link', { name: 'Incidents' }).click();
-      await page.getByRole('searchbox', { name: 'Search' }).fill(word);
-      await page.getByRole('row', { name: new RegExp(reference) }).click();
+      await page.getByRole('textbox', { name: 'Search' }).fill(word);
+      // The list's rows are reached with the keyboard and opened with Enter.
+      await page.getByRole('row', { name: new RegExp(reference) }).focus();
+      await page.keyboard.press('Enter');
 
       // 3. The case page: anonymous concern, new, with its triage clock running.
       await page.getByText(reference, { exact: true }).waitFor();
