@@ -6,9 +6,9 @@ import { z } from 'zod';
 import { staffConcernMessageSchema, type Incident } from '../../../../contracts/incidents.js';
 import { apiGet, apiSend } from '../../../app/api.js';
 import { EmptyList, LoadError, PageLoader } from '../../../app/components.js';
+import { formatDay } from '../../../app/time.js';
 import { FormProblem, submitOnModEnter } from './parts.js';
 import { casePath, caseKeys, useCaseChanged } from './queries.js';
-import { formatZonedDay } from './zoned.js';
 
 type Message = z.infer<typeof staffConcernMessageSchema>;
 
@@ -45,7 +45,7 @@ function Bubble({ message, showThread }: { message: Message; showThread: boolean
           </Text>
           {/* The day only: messages carry no time, to protect anonymous reporters. */}
           <Text size="xs" c="dimmed">
-            {formatZonedDay(`${message.on}T12:00:00.000Z`, 'UTC')}
+            {formatDay(message.on, 'short')}
           </Text>
           {showThread ? (
             <Badge size="xs" variant="outline" color="gray" tt="none">

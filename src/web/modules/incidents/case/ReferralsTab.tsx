@@ -20,15 +20,13 @@ import { referralSchema, type Incident } from '../../../../contracts/incidents.j
 import { apiGet, apiSend, etagOf, isStale } from '../../../app/api.js';
 import { EmptyList, LoadError, PageLoader } from '../../../app/components.js';
 import { useSession } from '../../../app/session.js';
+import { formatDay } from '../../../app/time.js';
 import { orNull } from '../../../app/validation.js';
 import { Detail, FormProblem, submitOnModEnter, TextBlock } from './parts.js';
 import { casePath, caseKeys, useCaseChanged, useCaseZone } from './queries.js';
-import { formatZonedDay, zonedDay } from './zoned.js';
+import { zonedDay } from './zoned.js';
 
 type Referral = z.infer<typeof referralSchema>;
-
-/** A calendar day ("2025-03-01") for people. */
-const dayLabel = (day: string) => formatZonedDay(`${day}T12:00:00.000Z`, 'UTC');
 
 function AddReferral({ incident, today }: { incident: Incident; today: string }) {
   const changed = useCaseChanged();
@@ -269,7 +267,7 @@ function ReferralCard({
         <Stack gap={0}>
           <Title order={4}>{referral.agency}</Title>
           <Text size="sm" c="dimmed">
-            Referred {dayLabel(referral.referredOn)}
+            Referred {formatDay(referral.referredOn, 'short')}
             {referral.caseNumber ? ` · their case ${referral.caseNumber}` : ''}
           </Text>
         </Stack>
@@ -303,7 +301,7 @@ function ReferralCard({
               <Timeline.Item key={`${followUp.on}-${index}`}>
                 <Text size="sm">{followUp.note}</Text>
                 <Text size="xs" c="dimmed">
-                  {dayLabel(followUp.on)} · {followUp.by}
+                  {formatDay(followUp.on, 'short')} · {followUp.by}
                 </Text>
               </Timeline.Item>
             ))}

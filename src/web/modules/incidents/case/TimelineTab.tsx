@@ -35,9 +35,9 @@ import { noteSchema, timelineEntrySchema, type Incident } from '../../../../cont
 import { apiGet, apiSend } from '../../../app/api.js';
 import { EmptyList, LoadError, PageLoader } from '../../../app/components.js';
 import { useSession } from '../../../app/session.js';
+import { formatDay } from '../../../app/time.js';
 import { FormProblem, submitOnModEnter } from './parts.js';
 import { casePath, caseKeys, useCaseChanged, useCaseZone } from './queries.js';
-import { formatZonedDay } from './zoned.js';
 
 type Entry = z.infer<typeof timelineEntrySchema>;
 type Note = z.infer<typeof noteSchema>;
@@ -158,7 +158,7 @@ export function TimelineTab({ incident }: { incident: Incident }) {
   // Anonymous reporters' entries carry the day only (their protection): show the day, not a time.
   const when = (row: Row) =>
     row.type === 'entry' && row.entry.actor.type === 'anonymous'
-      ? formatZonedDay(row.at, 'UTC')
+      ? formatDay(row.at.slice(0, 10), 'short')
       : format(row.at);
 
   return (

@@ -3,9 +3,8 @@ import { useCallback, useMemo } from 'react';
 import { caseWorkerSchema, incidentSchema, type Incident } from '../../../../contracts/incidents.js';
 import { ApiError, apiAll, apiGetVersioned } from '../../../app/api.js';
 import { useSession } from '../../../app/session.js';
-import { browserTimeZone, formatDateTime } from '../../../app/time.js';
+import { browserTimeZone, formatDateTime, formatDay } from '../../../app/time.js';
 import { useSiteDirectory } from '../../sites/directory.js';
-import { formatZonedDay } from './zoned.js';
 import { incidentKey, incidentsKey } from '../labels.js';
 
 /** The API path of a case, or of something under it. */
@@ -66,7 +65,9 @@ export function reportedWhen(
   incident: Pick<Incident, 'anonymous' | 'createdAt'>,
   format: (iso: string) => string,
 ) {
-  return incident.anonymous ? `on ${formatZonedDay(incident.createdAt, 'UTC')}` : format(incident.createdAt);
+  return incident.anonymous
+    ? `on ${formatDay(incident.createdAt.slice(0, 10), 'short')}`
+    : format(incident.createdAt);
 }
 
 /**
