@@ -323,6 +323,11 @@ export type HttpEvent = z.infer<typeof httpEventSchema>;
 export const ingestBody = z.object({ events: z.array(httpEventSchema).min(1).max(10_000) });
 export const ingestResponse = z.object({ accepted: z.number().int(), duplicates: z.number().int() });
 
+/** What the pipeline made of an event. */
+export const eventOutcomes = ['alarm', 'log', 'restore', 'heartbeat', 'unregistered'] as const;
+export const eventOutcomeSchema = z.enum(eventOutcomes);
+export type EventOutcome = z.infer<typeof eventOutcomeSchema>;
+
 export const eventSchema = z
   .object({
     id: idSchema,
@@ -330,6 +335,8 @@ export const eventSchema = z
     sourceEventId: z.string(),
     deviceId: idSchema.nullable(),
     siteId: idSchema.nullable(),
+    /** The registered device's name (null for unregistered devices). */
+    deviceName: z.string().nullable(),
     /** The account / external id the event was addressed to (kept for unregistered devices). */
     deviceRef: z.string().nullable(),
     type: eventTypeSchema,
@@ -339,7 +346,7 @@ export const eventSchema = z
     occurredAt: isoTimeSchema,
     receivedAt: isoTimeSchema,
     /** What the rules made of it: an alarm, a log entry, a restore or a heartbeat. */
-    outcome: z.enum(['alarm', 'log', 'restore', 'heartbeat', 'unregistered']),
+    outcome: eventOutcomeSchema,
     alarmId: idSchema.nullable(),
     details: z.record(z.string(), z.unknown()).nullable(),
   })
@@ -353,7 +360,10 @@ export const eventListQuery = listQuery.extend({
   siteId: idSchema.optional(),
   deviceId: idSchema.optional(),
   type: eventTypeSchema.optional(),
+  source: eventSourceSchema.optional(),
+  outcome: eventOutcomeSchema.optional(),
 });
+export type EventListQuery = z.infer<typeof eventListQuery>;
 
 // ---------------------------------------------------------------- alarms
 
