@@ -371,6 +371,33 @@ export const priorities = ['critical', 'high', 'medium', 'low'] as const;
 export const prioritySchema = z.enum(priorities);
 export type Priority = z.infer<typeof prioritySchema>;
 
+/** Repeats of the same device, zone and type within this many seconds fold into one alarm (unless a rule says otherwise). */
+export const defaultFoldSeconds = 300;
+
+/**
+ * What an event type becomes when no rule matches it: an alarm of this priority, or (types not
+ * listed) a log entry only. Life-safety and intrusion types are alarms until someone decides otherwise.
+ */
+export const defaultAlarmPriorities: Partial<Record<AlarmType, Priority>> = {
+  fire: 'critical',
+  panic: 'critical',
+  duress: 'critical',
+  medical: 'critical',
+  gas: 'critical',
+  intrusion: 'high',
+  door_forced: 'high',
+  tamper: 'high',
+  communication_lost: 'high',
+  unregistered_device: 'high',
+  water: 'medium',
+  door_held: 'medium',
+  person_detected: 'medium',
+  vehicle_detected: 'low',
+  trouble: 'low',
+  ac_loss: 'low',
+  battery_low: 'low',
+};
+
 export const alarmStates = ['active', 'acknowledged', 'resolved'] as const;
 export const alarmStateSchema = z.enum(alarmStates);
 export type AlarmState = z.infer<typeof alarmStateSchema>;
