@@ -92,12 +92,12 @@ export default function AlarmRulesPage() {
               <Table aria-label="Alarm rules">
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th>Rule</Table.Th>
+                    <Table.Th miw={170}>Rule</Table.Th>
                     <Table.Th>Applies to</Table.Th>
-                    <Table.Th>Outcome</Table.Th>
+                    <Table.Th w={150}>Outcome</Table.Th>
                     <Table.Th>Armed</Table.Th>
-                    <Table.Th>Fold window</Table.Th>
-                    <Table.Th>Status</Table.Th>
+                    <Table.Th w={110}>Fold window</Table.Th>
+                    <Table.Th w={120}>Status</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>

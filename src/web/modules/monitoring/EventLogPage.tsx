@@ -71,7 +71,7 @@ export default function EventLogPage() {
       notifySuccess(
         truncated
           ? `Exported the newest ${items.length} events; narrow the window for the rest.`
-          : `Exported ${items.length} events to CSV.`,
+          : `Exported ${items.length === 1 ? '1 event' : `${items.length} events`} to CSV.`,
       );
     } catch (error) {
       notifyError(error, 'Export failed');
@@ -84,7 +84,7 @@ export default function EventLogPage() {
     <>
       <PageHeader
         title="Event log"
-        description="Every event received from panels, cameras, doors and sensors, newest first, with what the rules made of it. Times are in each site’s zone."
+        description="Every event received, newest first, with what the rules made of it. Times are in each site’s zone."
         actions={
           <>
             {open ? (

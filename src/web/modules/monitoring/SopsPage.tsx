@@ -31,7 +31,7 @@ export default function SopsPage() {
     <>
       <PageHeader
         title="Procedures"
-        description="The steps operators complete, in order and each with a note, before they resolve an alarm. A site’s own procedure replaces the organization’s there."
+        description="The steps operators complete, in order and each with a note, before they resolve an alarm."
         actions={newSop}
       />
       <Paper p="md" radius="md">

@@ -55,7 +55,7 @@ function CustomRange({
       <TextInput
         type="datetime-local"
         label="To"
-        description="Empty: up to now, and new events keep coming"
+        description="Empty: up to now"
         value={to}
         onChange={(event) => {
           setTo(event.currentTarget.value);
@@ -148,6 +148,7 @@ export function EventFiltersBar({
             set({ source: eventSources.find((candidate) => candidate === source) ?? null })
           }
           clearable
+          searchable
           w={150}
         />
         <Select
@@ -159,6 +160,7 @@ export function EventFiltersBar({
             set({ outcome: eventOutcomes.find((candidate) => candidate === outcome) ?? null })
           }
           clearable
+          searchable
           w={190}
         />
         {filtered ? (

@@ -50,10 +50,10 @@ import { ScheduleEditor } from './ScheduleEditor.js';
 
 const fields = ['name', 'eventType', 'siteId', 'deviceId', 'action', 'priority', 'foldSeconds', 'enabled'];
 
-/** "high alarm" or "logged only": what a type does when no rule matches it. */
-export function typeDefault(type: EventType): string {
+/** "raises a high alarm" or "is only logged": what a type does when no rule matches it. */
+function typeDefault(type: EventType): string {
   const priority = defaultAlarmPriorities[type];
-  return priority ? `${priority} alarm` : 'logged only';
+  return priority ? `raises a ${priority} alarm` : 'is only logged';
 }
 
 function RuleForm({
@@ -172,7 +172,7 @@ function RuleForm({
               required
               description={
                 values.eventType
-                  ? `Without a rule, ${humanize(values.eventType).toLowerCase()} is ${typeDefault(values.eventType)}.`
+                  ? `Without a rule, ${humanize(values.eventType).toLowerCase()} ${typeDefault(values.eventType)}.`
                   : 'From the normalized vocabulary every panel, camera and sensor maps into.'
               }
               {...form.getInputProps('eventType')}
@@ -196,6 +196,7 @@ function RuleForm({
                   data={directory.options}
                   searchable
                   required
+                  allowDeselect={false}
                   nothingFoundMessage="No such site"
                   {...form.getInputProps('siteId')}
                   onChange={(siteId: string | null) => {
@@ -231,6 +232,7 @@ function RuleForm({
             <Select
               label="Priority"
               data={optionsOf(priorities)}
+              searchable
               required
               allowDeselect={false}
               {...form.getInputProps('priority')}

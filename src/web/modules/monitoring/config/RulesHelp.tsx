@@ -1,4 +1,4 @@
-import { Anchor, Badge, Collapse, Group, List, Paper, Stack, Table, Text, ThemeIcon } from '@mantine/core';
+import { Anchor, Badge, Group, List, Paper, Stack, Table, Text, ThemeIcon } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useState } from 'react';
 import { defaultAlarmPriorities, eventTypes, priorities } from '../../../../contracts/monitoring.js';
@@ -13,7 +13,7 @@ export function TypeDefaults() {
       <Table.Tbody>
         {priorities.map((priority) => (
           <Table.Tr key={priority}>
-            <Table.Td w={120} style={{ verticalAlign: 'top' }}>
+            <Table.Td w={160} style={{ verticalAlign: 'top' }}>
               <Badge color={priorityColors[priority]} size="sm" tt="uppercase">
                 {priority} alarm
               </Badge>
@@ -44,8 +44,8 @@ export function TypeDefaults() {
 }
 
 /** How the rule for an event is chosen, with the built-in defaults one click away. */
-export function RulesHelp({ defaultsOpen = false }: { defaultsOpen?: boolean }) {
-  const [open, setOpen] = useState(defaultsOpen);
+export function RulesHelp() {
+  const [open, setOpen] = useState(false);
   return (
     <Paper p="md" radius="md" mb="md" bg="var(--mantine-color-vigil-0)">
       <Group align="flex-start" wrap="nowrap" gap="sm">
@@ -79,9 +79,7 @@ export function RulesHelp({ defaultsOpen = false }: { defaultsOpen?: boolean }) 
           >
             {open ? 'Hide the built-in defaults' : 'Show the built-in defaults'}
           </Anchor>
-          <Collapse expanded={open}>
-            <TypeDefaults />
-          </Collapse>
+          {open ? <TypeDefaults /> : null}
         </Stack>
       </Group>
     </Paper>

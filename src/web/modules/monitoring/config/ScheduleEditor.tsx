@@ -186,9 +186,7 @@ export function ScheduleEditor({
       {usable.length > 0 ? (
         <Stack gap={6}>
           <WeekPreview schedule={schedule} label={describeSchedule(schedule, zoneLabel)} />
-          <Text size="sm" data-testid="schedule-words">
-            Armed: {describeSchedule(schedule, zoneLabel)}
-          </Text>
+          <Text size="sm">Armed: {describeSchedule(schedule, zoneLabel)}</Text>
         </Stack>
       ) : null}
     </Stack>
