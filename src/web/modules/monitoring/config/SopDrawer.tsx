@@ -134,7 +134,11 @@ function SopForm({
   const form = useForm<SopValues>({
     initialValues: {
       alarmType: sop?.alarmType ?? null,
-      site: sop ? (sop.siteId ?? EVERY_SITE) : allSites ? EVERY_SITE : (directory.options[0]?.value ?? ''),
+      site: sop
+        ? (sop.siteId ?? EVERY_SITE)
+        : allSites
+          ? EVERY_SITE
+          : (directory.options.find((option) => !option.disabled)?.value ?? ''),
       title: sop?.title ?? '',
       steps: sop ? draftsOf(sop.steps) : [newStep()],
     },
