@@ -1,4 +1,4 @@
-import { Button, Group, Paper } from '@mantine/core';
+import { Button, Paper } from '@mantine/core';
 import { useDebouncedCallback, useInterval } from '@mantine/hooks';
 import {
   IconChartBar,
@@ -8,7 +8,7 @@ import {
   IconSettings,
   IconShieldCheck,
 } from '@tabler/icons-react';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { incidentSchema, incidentViewSchema } from '../../../contracts/incidents.js';
 import { apiDownload } from '../../app/api.js';
@@ -72,6 +72,12 @@ export default function IncidentListPage() {
     );
   };
   const searchLater = useDebouncedCallback((text: string) => change({ q: text }), 300);
+  // The address can change under the search box (Back, a link to the list): the box follows it,
+  // unless the user is still typing.
+  const addressQuery = filters.q ?? '';
+  useEffect(() => {
+    if (!searchLater.isPending()) setSearch(addressQuery);
+  }, [addressQuery, searchLater]);
 
   const list = useCursorList(incidentsKey, '/api/v1/incidents', incidentSchema, filters);
   const assigneeName =
@@ -140,24 +146,26 @@ export default function IncidentListPage() {
           onChange={change}
           typeOptions={types.options}
           assigneeName={assigneeName}
+          actions={
+            <>
+              {filtered ? (
+                <Button variant="subtle" leftSection={<IconFilterOff size={16} />} onClick={() => apply({})}>
+                  Clear filters
+                </Button>
+              ) : null}
+              <SavedViews
+                queryKey={incidentViewsKey}
+                path="/api/v1/incident-views"
+                view={incidentViewSchema}
+                filters={filters}
+                matches={(saved) => sameFilters(saved, filters)}
+                onApply={(saved) => apply(filtersFrom(Object.entries(saved)))}
+                emptyHint="None yet. Filter the list, then save the view."
+                namePlaceholder="e.g. Open high-severity thefts"
+              />
+            </>
+          }
         />
-        <Group justify="flex-end" gap="xs" mb="sm">
-          {filtered ? (
-            <Button variant="subtle" leftSection={<IconFilterOff size={16} />} onClick={() => apply({})}>
-              Clear filters
-            </Button>
-          ) : null}
-          <SavedViews
-            queryKey={incidentViewsKey}
-            path="/api/v1/incident-views"
-            view={incidentViewSchema}
-            filters={filters}
-            matches={(saved) => sameFilters(saved, filters)}
-            onApply={(saved) => apply(filtersFrom(Object.entries(saved)))}
-            emptyHint="None yet. Filter the list, then save the view."
-            namePlaceholder="e.g. Open high-severity thefts"
-          />
-        </Group>
         {list.isPending ? (
           <PageLoader label="Loading incidents…" />
         ) : list.isError ? (

@@ -27,6 +27,12 @@ function metricsFiltersOf(params: URLSearchParams): MetricsFilters {
   return filters;
 }
 
+/** What an average is taken over: "Over 3 triaged cases", or that there is none yet. */
+function countOf(count: number, done: string): string {
+  if (count === 0) return `No case ${done} yet`;
+  return `Over ${count} ${done} case${count === 1 ? '' : 's'}`;
+}
+
 /** Incident metrics for a period and a site: volumes, time to triage and resolve, SLA breaches. */
 export default function MetricsPage() {
   const [params, setParams] = useSearchParams();
@@ -132,7 +138,7 @@ export default function MetricsPage() {
                   ? '—'
                   : formatDuration(data.timeToTriageMinutes.average)
               }
-              detail={`Over ${data.timeToTriageMinutes.count} triaged case${data.timeToTriageMinutes.count === 1 ? '' : 's'}`}
+              detail={countOf(data.timeToTriageMinutes.count, 'triaged')}
             />
             <StatCard
               testId="metric-resolve"
@@ -142,7 +148,7 @@ export default function MetricsPage() {
                   ? '—'
                   : formatDuration(data.timeToResolveMinutes.average)
               }
-              detail={`Over ${data.timeToResolveMinutes.count} resolved case${data.timeToResolveMinutes.count === 1 ? '' : 's'}`}
+              detail={countOf(data.timeToResolveMinutes.count, 'resolved')}
             />
             <StatCard
               testId="metric-breach"

@@ -14,7 +14,7 @@ import {
 } from '@mantine/core';
 import { IconAlertTriangle, IconLock } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { incidentSchema, severities } from '../../../contracts/incidents.js';
 import { apiSend } from '../../app/api.js';
@@ -32,6 +32,19 @@ import { incidentKey, incidentsKey, optionsOf } from './labels.js';
 import { useIncidentTypes } from './list/queries.js';
 
 const severityOptions = optionsOf(severities);
+
+/** A titled part of the form. */
+function Section({ legend, children }: { legend: string; children: ReactNode }) {
+  return (
+    <Fieldset
+      legend={legend}
+      variant="unstyled"
+      styles={{ legend: { fontWeight: 650, fontSize: 'var(--mantine-font-size-md)', marginBottom: 6 } }}
+    >
+      {children}
+    </Fieldset>
+  );
+}
 
 /** An error the server put on a whole list (people, assets…), shown under that section. */
 function SectionError({ error }: { error: unknown }) {
@@ -106,7 +119,7 @@ export default function NewIncidentPage() {
                 {problem}
               </Alert>
             ) : null}
-            <Fieldset legend="What happened" variant="unstyled">
+            <Section legend="What happened">
               <Stack gap="sm">
                 <TextInput
                   label="Title"
@@ -143,9 +156,9 @@ export default function NewIncidentPage() {
                   {...form.getInputProps('description')}
                 />
               </Stack>
-            </Fieldset>
+            </Section>
 
-            <Fieldset legend="Where and when" variant="unstyled">
+            <Section legend="Where and when">
               <SimpleGrid cols={{ base: 1, sm: 3 }}>
                 <Select
                   label="Site"
@@ -185,24 +198,24 @@ export default function NewIncidentPage() {
                   {...form.getInputProps('occurredAt')}
                 />
               </SimpleGrid>
-            </Fieldset>
+            </Section>
 
-            <Fieldset legend="People involved" variant="unstyled">
+            <Section legend="People involved">
               <SectionError error={form.errors.people} />
               <PeopleFields form={form} />
-            </Fieldset>
+            </Section>
 
-            <Fieldset legend="Assets" variant="unstyled">
+            <Section legend="Assets">
               <SectionError error={form.errors.assets} />
               <AssetFields form={form} />
-            </Fieldset>
+            </Section>
 
-            <Fieldset legend="Vehicles" variant="unstyled">
+            <Section legend="Vehicles">
               <SectionError error={form.errors.vehicles} />
               <VehicleFields form={form} />
-            </Fieldset>
+            </Section>
 
-            <Fieldset legend="Need to know" variant="unstyled">
+            <Section legend="Need to know">
               <Stack gap="sm">
                 <Switch
                   label="Confidential"
@@ -212,7 +225,7 @@ export default function NewIncidentPage() {
                 />
                 {values.confidential ? <MembersField form={form} /> : null}
               </Stack>
-            </Fieldset>
+            </Section>
 
             <Group justify="flex-end">
               <Button variant="default" component={Link} to="/incidents">

@@ -121,9 +121,10 @@ function personOf(row: PersonRow) {
 export function toDraft(values: IntakeValues, timeZone: string) {
   return {
     title: values.title,
-    type: values.type,
+    // Unchosen options are missing ("Required"), not malformed.
+    type: values.type === '' ? undefined : values.type,
     severity: values.severity === '' ? undefined : values.severity,
-    siteId: values.siteId,
+    siteId: values.siteId === '' ? undefined : values.siteId,
     occurredAt: values.occurredAt
       ? (zonedTimeToIso(values.occurredAt, timeZone) ?? values.occurredAt)
       : undefined,

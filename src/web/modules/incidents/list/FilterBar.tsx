@@ -1,5 +1,6 @@
 import { Group, Pill, Select, Switch, TextInput } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
 import { incidentStatuses, severities } from '../../../../contracts/incidents.js';
 import { useSession } from '../../../app/session.js';
 import { useSiteDirectory } from '../../sites/directory.js';
@@ -25,6 +26,7 @@ export function FilterBar({
   onChange,
   typeOptions,
   assigneeName,
+  actions,
 }: {
   filters: IncidentFilters;
   search: string;
@@ -33,6 +35,8 @@ export function FilterBar({
   typeOptions: { value: string; label: string }[];
   /** The name of the assignee filtered on, when it is someone else (a shared address). */
   assigneeName: string | null;
+  /** Shown at the end of the bar (clear filters, saved views). */
+  actions: ReactNode;
 }) {
   const { me } = useSession();
   const directory = useSiteDirectory();
@@ -112,6 +116,9 @@ export function FilterBar({
           Assigned to {assigneeName ?? 'another user'}
         </Pill>
       ) : null}
+      <Group gap="xs" ml="auto">
+        {actions}
+      </Group>
     </Group>
   );
 }

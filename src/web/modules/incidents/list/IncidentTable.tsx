@@ -43,19 +43,18 @@ export function IncidentTable({
   const directory = useSiteDirectory();
   const siteTime = useSiteTime();
   return (
-    <Table.ScrollContainer minWidth={1150}>
+    <Table.ScrollContainer minWidth={1040}>
       <Table highlightOnHover verticalSpacing="xs">
         <Table.Thead>
           <Table.Tr>
-            <Table.Th w={150}>Reference</Table.Th>
-            <Table.Th>Title</Table.Th>
-            <Table.Th>Type</Table.Th>
-            <Table.Th>Severity</Table.Th>
-            <Table.Th>Status</Table.Th>
+            <Table.Th w={165}>Reference</Table.Th>
+            <Table.Th miw={260}>Incident</Table.Th>
+            <Table.Th w={105}>Severity</Table.Th>
+            <Table.Th w={125}>Status</Table.Th>
             <Table.Th>Site</Table.Th>
             <Table.Th>Occurred</Table.Th>
             <Table.Th>Assignee</Table.Th>
-            <Table.Th>SLA</Table.Th>
+            <Table.Th w={95}>SLA</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -68,7 +67,7 @@ export function IncidentTable({
                 {...navigableRow(() => onOpen(incident), `Open ${incident.reference} ${incident.title}`)}
               >
                 <Table.Td>
-                  <Text size="sm" ff="monospace" fw={600}>
+                  <Text size="sm" ff="monospace" fw={600} style={{ whiteSpace: 'nowrap' }}>
                     {incident.reference}
                   </Text>
                 </Table.Td>
@@ -82,15 +81,15 @@ export function IncidentTable({
                     <Text size="sm" fw={600} lineClamp={1}>
                       {incident.title}
                     </Text>
-                    {incident.kind === 'concern' ? (
-                      <Badge size="xs" variant="outline" color="grape" tt="none">
-                        {incident.anonymous ? 'Anonymous concern' : 'Concern'}
-                      </Badge>
-                    ) : null}
                   </Group>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{labelOfType(incident.type)}</Text>
+                  <Text size="xs" c="dimmed" lineClamp={1}>
+                    {labelOfType(incident.type)}
+                    {incident.kind === 'concern'
+                      ? incident.anonymous
+                        ? ' · anonymous concern'
+                        : ' · concern'
+                      : ''}
+                  </Text>
                 </Table.Td>
                 <Table.Td>
                   <Badge color={severityColors[incident.severity]} variant="light" tt="none">
