@@ -20,6 +20,7 @@ import { useSession } from '../../app/session.js';
 import { incidentsKey, incidentViewsKey } from './labels.js';
 import { FilterBar } from './list/FilterBar.js';
 import {
+  filterKeys,
   filtersFrom,
   isFiltered,
   sameFilters,
@@ -54,24 +55,24 @@ export default function IncidentListPage() {
   const mayWrite = can('incidents:write');
   const filtered = isFiltered(filters);
 
-  // Replaces the filters as a whole: a new history entry, so Back returns to the previous list.
-  const apply = (next: IncidentFilters) => {
-    setSearchParams(new URLSearchParams(searchOf(next)));
-    setSearch(next.q ?? '');
-  };
   // Changes some filters of the address as it is now (typing may land after other changes).
   const change = (patch: Partial<Record<FilterKey, string | null>>) => {
     setSearchParams(
       (previous) => {
         let next = filtersFrom(previous.entries());
-        for (const [key, value] of Object.entries(patch) as [FilterKey, string | null][])
-          next = withFilter(next, key, value);
+        for (const key of filterKeys) if (key in patch) next = withFilter(next, key, patch[key] ?? null);
         return new URLSearchParams(searchOf(next));
       },
       { replace: true },
     );
   };
   const searchLater = useDebouncedCallback((text: string) => change({ q: text }), 300);
+  // Replaces the filters as a whole: a new history entry, so Back returns to the previous list.
+  const apply = (next: IncidentFilters) => {
+    searchLater.cancel();
+    setSearchParams(new URLSearchParams(searchOf(next)));
+    setSearch(next.q ?? '');
+  };
   // The address can change under the search box (Back, a link to the list): the box follows it,
   // unless the user is still typing.
   const addressQuery = filters.q ?? '';

@@ -186,7 +186,7 @@ export default function MetricsPage() {
             title={filtered ? 'No incidents in this selection' : 'No incidents to measure yet'}
             description={
               filtered
-                ? 'Nothing occurred in this period at this site. Try a wider period or all sites.'
+                ? 'Nothing is dated in this selection. Try a wider period or all sites.'
                 : 'Metrics appear once cases are reported at the sites you can see.'
             }
             action={

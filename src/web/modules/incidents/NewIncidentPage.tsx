@@ -28,7 +28,7 @@ import { AssetFields, VehicleFields } from './intake/ItemFields.js';
 import { MembersField } from './intake/MembersField.js';
 import { PeopleFields } from './intake/PeopleFields.js';
 import { isoToZonedTime } from './intake/zonedTime.js';
-import { incidentKey, incidentsKey, optionsOf } from './labels.js';
+import { incidentsKey, optionsOf } from './labels.js';
 import { useIncidentTypes } from './list/queries.js';
 
 const severityOptions = optionsOf(severities);
@@ -86,7 +86,6 @@ export default function NewIncidentPage() {
         toCreateBody(submitted, timeZoneOf(submitted.siteId)),
       ),
     onSuccess: async (incident) => {
-      queryClient.setQueryData(incidentKey(incident.id), incident);
       await queryClient.invalidateQueries({ queryKey: incidentsKey });
       notifySuccess(`${incident.reference} reported.`);
       void navigate(`/incidents/${incident.id}`);
