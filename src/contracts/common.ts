@@ -27,3 +27,14 @@ export interface ListPage<T> {
 }
 
 export const okSchema = z.object({ ok: z.literal(true) });
+
+/**
+ * A user's saved view of a list: a name and the list's filters (as the list's page address holds
+ * them). Each list passes the schema of its own filters, so a view with unknown filters is refused.
+ */
+export function savedViewSchemas<F extends z.ZodType>(filters: F) {
+  return {
+    view: z.object({ id: idSchema, name: z.string(), filters, createdAt: isoTimeSchema }),
+    create: z.object({ name: shortText(100), filters }),
+  };
+}

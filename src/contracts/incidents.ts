@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { roleSchema } from './access.js';
-import { idSchema, isoTimeSchema, listQuery, longText, shortText } from './common.js';
+import { idSchema, isoTimeSchema, listQuery, longText, savedViewSchemas, shortText } from './common.js';
 
 /*
  * Incidents and investigations: intake (staff incidents and anonymous concerns), the case
@@ -199,6 +199,14 @@ export const incidentListQuery = listQuery.extend({
 });
 export type IncidentListQuery = z.infer<typeof incidentListQuery>;
 export const incidentCsvQuery = incidentListQuery.omit({ limit: true, cursor: true });
+
+/** The list's filters as a saved view keeps them: the list's own, and nothing else. */
+export const incidentViewFilters = z.strictObject(incidentCsvQuery.shape);
+export type IncidentViewFilters = z.infer<typeof incidentViewFilters>;
+const incidentViews = savedViewSchemas(incidentViewFilters);
+export const incidentViewSchema = incidentViews.view.meta({ id: 'IncidentView' });
+export type IncidentView = z.infer<typeof incidentViewSchema>;
+export const createIncidentViewBody = incidentViews.create;
 
 export const transitionBody = z.object({
   to: incidentStatusSchema,

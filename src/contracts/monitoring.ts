@@ -323,6 +323,11 @@ export type HttpEvent = z.infer<typeof httpEventSchema>;
 export const ingestBody = z.object({ events: z.array(httpEventSchema).min(1).max(10_000) });
 export const ingestResponse = z.object({ accepted: z.number().int(), duplicates: z.number().int() });
 
+/** What the pipeline made of an event. */
+export const eventOutcomes = ['alarm', 'log', 'restore', 'heartbeat', 'unregistered'] as const;
+export const eventOutcomeSchema = z.enum(eventOutcomes);
+export type EventOutcome = z.infer<typeof eventOutcomeSchema>;
+
 export const eventSchema = z
   .object({
     id: idSchema,
@@ -330,6 +335,8 @@ export const eventSchema = z
     sourceEventId: z.string(),
     deviceId: idSchema.nullable(),
     siteId: idSchema.nullable(),
+    /** The registered device's name (null for unregistered devices). */
+    deviceName: z.string().nullable(),
     /** The account / external id the event was addressed to (kept for unregistered devices). */
     deviceRef: z.string().nullable(),
     type: eventTypeSchema,
@@ -339,7 +346,7 @@ export const eventSchema = z
     occurredAt: isoTimeSchema,
     receivedAt: isoTimeSchema,
     /** What the rules made of it: an alarm, a log entry, a restore or a heartbeat. */
-    outcome: z.enum(['alarm', 'log', 'restore', 'heartbeat', 'unregistered']),
+    outcome: eventOutcomeSchema,
     alarmId: idSchema.nullable(),
     details: z.record(z.string(), z.unknown()).nullable(),
   })
@@ -353,13 +360,43 @@ export const eventListQuery = listQuery.extend({
   siteId: idSchema.optional(),
   deviceId: idSchema.optional(),
   type: eventTypeSchema.optional(),
+  source: eventSourceSchema.optional(),
+  outcome: eventOutcomeSchema.optional(),
 });
+export type EventListQuery = z.infer<typeof eventListQuery>;
 
 // ---------------------------------------------------------------- alarms
 
 export const priorities = ['critical', 'high', 'medium', 'low'] as const;
 export const prioritySchema = z.enum(priorities);
 export type Priority = z.infer<typeof prioritySchema>;
+
+/** Repeats of the same device, zone and type within this many seconds fold into one alarm (unless a rule says otherwise). */
+export const defaultFoldSeconds = 300;
+
+/**
+ * What an event type becomes when no rule matches it: an alarm of this priority, or (types not
+ * listed) a log entry only. Life-safety and intrusion types are alarms until someone decides otherwise.
+ */
+export const defaultAlarmPriorities: Partial<Record<AlarmType, Priority>> = {
+  fire: 'critical',
+  panic: 'critical',
+  duress: 'critical',
+  medical: 'critical',
+  gas: 'critical',
+  intrusion: 'high',
+  door_forced: 'high',
+  tamper: 'high',
+  communication_lost: 'high',
+  unregistered_device: 'high',
+  water: 'medium',
+  door_held: 'medium',
+  person_detected: 'medium',
+  vehicle_detected: 'low',
+  trouble: 'low',
+  ac_loss: 'low',
+  battery_low: 'low',
+};
 
 export const alarmStates = ['active', 'acknowledged', 'resolved'] as const;
 export const alarmStateSchema = z.enum(alarmStates);

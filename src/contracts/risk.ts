@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, isoTimeSchema, listQuery, longText, shortText } from './common.js';
+import { idSchema, isoTimeSchema, listQuery, longText, savedViewSchemas, shortText } from './common.js';
 import {
   portfolioResultSchema,
   scenarioResultSchema,
@@ -342,16 +342,10 @@ export const heatmapSchema = z.object({
   unrated: z.number().int(),
 });
 
-export const savedViewSchema = z.object({
-  id: idSchema,
-  name: z.string(),
-  filters: z.record(z.string(), z.string()),
-  createdAt: isoTimeSchema,
-});
-export const createSavedViewBody = z.object({
-  name: shortText(100),
-  filters: z.record(z.string().max(40), z.string().max(200)),
-});
+const registerViews = savedViewSchemas(z.record(z.string().max(40), z.string().max(200)));
+/** A saved view of the register (its filters, by the register's page-address keys). */
+export const savedViewSchema = registerViews.view;
+export const createSavedViewBody = registerViews.create;
 
 export const importResultSchema = z.object({ created: z.number().int(), updated: z.number().int() });
 

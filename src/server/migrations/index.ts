@@ -8,6 +8,7 @@ import * as m0020 from './0020_risk.js';
 import * as m0021 from './0021_risk_quantifications.js';
 import * as m0030 from './0030_monitoring.js';
 import * as m0031 from './0031_alarm_incidents.js';
+import * as m0032 from './0032_incident_views.js';
 
 /**
  * Every migration, in order. Names sort in the order they run; add new ones at the end and never
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0021_risk_quantifications': m0021,
   '0030_monitoring': m0030,
   '0031_alarm_incidents': m0031,
+  '0032_incident_views': m0032,
 };

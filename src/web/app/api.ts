@@ -270,3 +270,22 @@ export function apiUpload<S extends z.ZodType>(
     request.send(form);
   });
 }
+
+/**
+ * Downloads a file the API serves (an export) under the name the server gives it, or `fallbackName`.
+ * Fetched first, so a refusal shows as an ApiError instead of a broken download.
+ */
+export async function apiDownload(path: string, query: QueryParams, fallbackName: string): Promise<void> {
+  const response = await send('GET', path, { query });
+  const blob = await response.blob();
+  const named = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1];
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = named ?? fallbackName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoked later: the browser reads the blob after click() returns.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -67,6 +67,31 @@ export function openableRow(onOpen: () => void, label: string) {
   };
 }
 
+/**
+ * Props for the rows of a table read by keyboard: Tab reaches a row, the arrow keys move to the
+ * row above or below, Enter or Space opens it (a click too).
+ */
+export function navigableRow(onOpen: () => void, label: string) {
+  const base = openableRow(onOpen, label);
+  return {
+    ...base,
+    onKeyDown: (event: KeyboardEvent<HTMLTableRowElement>) => {
+      const target =
+        event.key === 'ArrowDown'
+          ? event.currentTarget.nextElementSibling
+          : event.key === 'ArrowUp'
+            ? event.currentTarget.previousElementSibling
+            : null;
+      if (target instanceof HTMLElement) {
+        event.preventDefault();
+        target.focus();
+        return;
+      }
+      base.onKeyDown(event);
+    },
+  };
+}
+
 /** Shown when a save answered 412: someone else changed the record since it was opened. */
 export function StaleAlert({ onReload, reloading }: { onReload: () => void; reloading: boolean }) {
   return (

@@ -34,6 +34,7 @@ import {
   incidentPersonSchema,
   incidentSchema,
   incidentTypeSchema,
+  incidentViewFilters,
   legalHoldBody,
   memberBody,
   memberParams,
@@ -72,6 +73,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { auditContextOf, principalOf } from '../../platform/http/authenticate.js';
 import type { ZodApp } from '../../platform/http/app.js';
 import { expectedVersion, sendVersioned } from '../../platform/http/etag.js';
+import { registerSavedViewRoutes } from '../../platform/views/saved-views.js';
 import {
   createConcern,
   listConcernMessages,
@@ -213,6 +215,15 @@ export function registerIncidentRoutes(app: ZodApp, ctx: AppContext): void {
     registerSettingsRoutes(scope, ctx);
     registerCaseRoutes(scope, ctx);
     registerEvidenceRoutes(scope, ctx);
+    registerSavedViewRoutes(scope, ctx, {
+      path: '/api/v1/incident-views',
+      table: 'incident_saved_views',
+      access: 'incidents:read',
+      tags,
+      entityType: 'incident_view',
+      listName: 'incident list',
+      filters: incidentViewFilters,
+    });
   };
   void app.register(plugin);
 }

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { SavedViewsTable } from '../../platform/views/saved-views.js';
 
 /** Tables of the incidents module (migration 0010_incidents), merged into the database type. */
 export interface IncidentsTable {
@@ -238,5 +239,7 @@ declare module '../../platform/db/schema.js' {
     incident_sla_policies: IncidentSlaPoliciesTable;
     incident_evidence: IncidentEvidenceTable;
     evidence_custody: EvidenceCustodyTable;
+    /** Migration 0032_incident_views. */
+    incident_saved_views: SavedViewsTable;
   }
 }

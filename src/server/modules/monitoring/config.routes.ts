@@ -14,7 +14,7 @@ import { auditContextOf, principalOf } from '../../platform/http/authenticate.js
 import type { ZodApp } from '../../platform/http/app.js';
 import { expectedVersion, sendVersioned } from '../../platform/http/etag.js';
 import { listRules, listSops } from './config.repository.js';
-import { createRule, createSop, updateRule, updateSop } from './config.service.js';
+import { createRule, createSop, getRule, getSop, updateRule, updateSop } from './config.service.js';
 
 const tags = ['alarm rules and SOPs'];
 
@@ -48,6 +48,20 @@ export function registerConfigRoutes(app: ZodApp, ctx: AppContext): void {
       void reply.status(201);
       return sendVersioned(reply, rule);
     },
+  );
+  app.get(
+    '/api/v1/alarm-rules/:id',
+    {
+      config: { access: 'alarms:read' },
+      schema: {
+        tags,
+        summary: 'Get an alarm rule (its ETag is the version to send in If-Match)',
+        params: idParams,
+        response: { 200: ruleSchema },
+      },
+    },
+    async (request, reply) =>
+      sendVersioned(reply, await getRule(ctx, principalOf(request), request.params.id)),
   );
   app.patch(
     '/api/v1/alarm-rules/:id',
@@ -102,6 +116,20 @@ export function registerConfigRoutes(app: ZodApp, ctx: AppContext): void {
       void reply.status(201);
       return sendVersioned(reply, sop);
     },
+  );
+  app.get(
+    '/api/v1/alarm-sops/:id',
+    {
+      config: { access: 'alarms:read' },
+      schema: {
+        tags,
+        summary: 'Get an SOP (its ETag is the version to send in If-Match)',
+        params: idParams,
+        response: { 200: sopSchema },
+      },
+    },
+    async (request, reply) =>
+      sendVersioned(reply, await getSop(ctx, principalOf(request), request.params.id)),
   );
   app.patch(
     '/api/v1/alarm-sops/:id',

@@ -57,6 +57,20 @@ const staleRule = () =>
 const staleSop = () =>
   new AppError('precondition_failed', 'The SOP has changed since you read it; reload it.');
 
+/** A rule the principal may see (organization-wide or of one of its sites); 404 otherwise. */
+export async function getRule(ctx: AppContext, principal: Principal, id: string): Promise<Rule> {
+  const row = await findRule(ctx.database.db, principal, id);
+  if (!row) throw notFound('Rule');
+  return toRule(row);
+}
+
+/** An SOP the principal may see (organization-wide or of one of its sites); 404 otherwise. */
+export async function getSop(ctx: AppContext, principal: Principal, id: string): Promise<Sop> {
+  const row = await findSop(ctx.database.db, principal, id);
+  if (!row) throw notFound('SOP');
+  return toSop(row);
+}
+
 /** Creates an alarm rule for a device, a site or (all-site roles) the whole organization. */
 export async function createRule(
   ctx: AppContext,

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
-import type { MonitoringEvent } from '../../../contracts/monitoring.js';
-import { eventSourceSchema, eventTypeSchema } from '../../../contracts/monitoring.js';
+import type { EventListQuery, MonitoringEvent } from '../../../contracts/monitoring.js';
+import { eventOutcomeSchema, eventSourceSchema, eventTypeSchema } from '../../../contracts/monitoring.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { siteVisible } from '../../platform/access/scope.js';
 import type { Db, Tx } from '../../platform/db/database.js';
@@ -9,10 +9,13 @@ import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import { chunks } from './devices.repository.js';
 import type { MonitoringEventsTable } from './tables.js';
 
-const outcomeSchema = z.enum(['alarm', 'log', 'restore', 'heartbeat', 'unregistered']).catch('log');
+const outcomeSchema = eventOutcomeSchema.catch('log');
 const detailsSchema = z.record(z.string(), z.unknown()).nullable().catch(null);
 
-export function toEvent(row: MonitoringEventsTable): MonitoringEvent {
+/** An event row with its device's name (joined by primary key: unregistered devices have none). */
+type EventRow = MonitoringEventsTable & { device_name: string | null };
+
+export function toEvent(row: EventRow): MonitoringEvent {
   let details: unknown = null;
   if (row.details !== null) {
     try {
@@ -26,6 +29,7 @@ export function toEvent(row: MonitoringEventsTable): MonitoringEvent {
     source: eventSourceSchema.catch('system').parse(row.source),
     sourceEventId: row.source_event_id,
     deviceId: row.device_id,
+    deviceName: row.device_name,
     siteId: row.site_id,
     deviceRef: row.device_ref,
     type: eventTypeSchema.catch('other').parse(row.type),
@@ -128,33 +132,35 @@ export function idFloor(iso: string): string {
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
-/** The event log at the principal's sites, newest first, within a time window (default 7 days). */
-export async function listEvents(
-  db: Db,
-  principal: Principal,
-  query: {
-    limit: number;
-    cursor?: string;
-    from?: string;
-    to?: string;
-    siteId?: string;
-    deviceId?: string;
-    type?: string;
-  },
-) {
+/** Events with their device's name. */
+function selectEvents(db: Db | Tx) {
+  return db
+    .selectFrom('monitoring_events')
+    .leftJoin('monitoring_devices', 'monitoring_devices.id', 'monitoring_events.device_id')
+    .selectAll('monitoring_events')
+    .select('monitoring_devices.name as device_name');
+}
+
+/**
+ * The event log at the principal's sites, newest first, within a time window (default 7 days).
+ * The other filters apply within the window: events have no index but the time-ordered key.
+ */
+export async function listEvents(db: Db, principal: Principal, query: EventListQuery) {
   const after = decodeCursor(query.cursor, 1);
   const from = query.from ?? new Date(Date.now() - WEEK_MS).toISOString();
-  const rows = await db
-    .selectFrom('monitoring_events')
-    .selectAll()
-    .where('id', '>=', idFloor(from))
-    .$if(query.to !== undefined, (qb) => qb.where('id', '<', idFloor(query.to ?? '')))
+  const rows = await selectEvents(db)
+    .where('monitoring_events.id', '>=', idFloor(from))
+    .$if(query.to !== undefined, (qb) => qb.where('monitoring_events.id', '<', idFloor(query.to ?? '')))
     .where(siteVisible('monitoring_events.site_id', principal))
-    .$if(query.siteId !== undefined, (qb) => qb.where('site_id', '=', query.siteId ?? ''))
-    .$if(query.deviceId !== undefined, (qb) => qb.where('device_id', '=', query.deviceId ?? ''))
-    .$if(query.type !== undefined, (qb) => qb.where('type', '=', query.type ?? ''))
-    .$if(after !== undefined, (qb) => qb.where('id', '<', String(after?.[0])))
-    .orderBy('id', 'desc')
+    .$if(query.siteId !== undefined, (qb) => qb.where('monitoring_events.site_id', '=', query.siteId ?? ''))
+    .$if(query.deviceId !== undefined, (qb) =>
+      qb.where('monitoring_events.device_id', '=', query.deviceId ?? ''),
+    )
+    .$if(query.type !== undefined, (qb) => qb.where('monitoring_events.type', '=', query.type ?? ''))
+    .$if(query.source !== undefined, (qb) => qb.where('monitoring_events.source', '=', query.source ?? ''))
+    .$if(query.outcome !== undefined, (qb) => qb.where('monitoring_events.outcome', '=', query.outcome ?? ''))
+    .$if(after !== undefined, (qb) => qb.where('monitoring_events.id', '<', String(after?.[0])))
+    .orderBy('monitoring_events.id', 'desc')
     .limit(query.limit + 1)
     .execute();
   return pageOf(rows, query.limit, (row) => [row.id], toEvent);
@@ -162,11 +168,9 @@ export async function listEvents(
 
 /** The latest events folded into an alarm. */
 export async function eventsOfAlarm(db: Tx, alarmId: string, limit: number): Promise<MonitoringEvent[]> {
-  const rows = await db
-    .selectFrom('monitoring_events')
-    .selectAll()
-    .where('alarm_id', '=', alarmId)
-    .orderBy('id', 'desc')
+  const rows = await selectEvents(db)
+    .where('monitoring_events.alarm_id', '=', alarmId)
+    .orderBy('monitoring_events.id', 'desc')
     .limit(limit)
     .execute();
   return rows.map(toEvent);

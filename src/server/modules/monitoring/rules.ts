@@ -1,18 +1,26 @@
-import type { AlarmType, EventType, Priority, Schedule } from '../../../contracts/monitoring.js';
+import {
+  defaultAlarmPriorities,
+  defaultFoldSeconds,
+  type AlarmType,
+  type EventType,
+  type Priority,
+  type Schedule,
+} from '../../../contracts/monitoring.js';
 
 /*
  * Which events become alarms, with which priority. Rules are chosen most specific first (device,
  * then site, then organization-wide); among rules of the same scope a scheduled rule is tried before
  * an unscheduled one, so "person detected → alarm at night" can sit beside "person detected → log".
- * Without a matching rule the type's default below applies: life-safety and intrusion types are
- * alarms by default, so nothing is silently ignored until someone decides it should be.
+ * Without a matching rule the type's default applies (`defaultAlarmPriorities` in the contract):
+ * life-safety and intrusion types are alarms by default, so nothing is silently ignored until
+ * someone decides it should be.
  */
 
 export const priorityRank: Record<Priority, number> = { critical: 1, high: 2, medium: 3, low: 4 };
 export const rankPriority: Record<number, Priority> = { 1: 'critical', 2: 'high', 3: 'medium', 4: 'low' };
 
 /** Default flood window: repeats of the same device, zone and type within it fold into one alarm. */
-export const DEFAULT_FOLD_SECONDS = 300;
+export const DEFAULT_FOLD_SECONDS = defaultFoldSeconds;
 
 export interface Policy {
   action: 'alarm' | 'log';
@@ -22,29 +30,9 @@ export interface Policy {
   ruleId: string | null;
 }
 
-const alarmDefaults: Partial<Record<AlarmType, Priority>> = {
-  fire: 'critical',
-  panic: 'critical',
-  duress: 'critical',
-  medical: 'critical',
-  gas: 'critical',
-  intrusion: 'high',
-  door_forced: 'high',
-  tamper: 'high',
-  communication_lost: 'high',
-  unregistered_device: 'high',
-  water: 'medium',
-  door_held: 'medium',
-  person_detected: 'medium',
-  vehicle_detected: 'low',
-  trouble: 'low',
-  ac_loss: 'low',
-  battery_low: 'low',
-};
-
 /** The built-in policy of a type when no rule matches. */
 export function defaultPolicy(type: AlarmType): Policy {
-  const priority = alarmDefaults[type];
+  const priority = defaultAlarmPriorities[type];
   return priority
     ? { action: 'alarm', priority: priorityRank[priority], foldSeconds: DEFAULT_FOLD_SECONDS, ruleId: null }
     : { action: 'log', priority: 4, foldSeconds: DEFAULT_FOLD_SECONDS, ruleId: null };

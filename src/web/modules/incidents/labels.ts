@@ -20,3 +20,7 @@ export const statusColors: Record<IncidentStatus, string> = {
   resolved: 'teal',
   closed: 'gray',
 };
+
+/** Query keys of the incident types (built-in and user-defined) and of the list's saved views. */
+export const incidentTypesKey = ['incident-types'] as const;
+export const incidentViewsKey = ['incident-views'] as const;

@@ -5,15 +5,12 @@ import {
   Divider,
   Drawer,
   Group,
-  List,
   Select,
   Stack,
   Text,
   Textarea,
-  ThemeIcon,
   Title,
 } from '@mantine/core';
-import { IconCheck, IconCircleDashed } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import {
@@ -30,6 +27,7 @@ import { notifyError, notifySuccess } from '../../app/notify.js';
 import { useSession } from '../../app/session.js';
 import { useSiteDirectory, useSiteTime } from '../sites/directory.js';
 import { alarmsKey, humanize, optionsOf, priorityColors } from './labels.js';
+import { ProcedureSteps } from './ProcedureSteps.js';
 
 function useAlarmAction(id: string) {
   const queryClient = useQueryClient();
@@ -85,27 +83,15 @@ function StepList({ alarm, mayHandle }: { alarm: AlarmDetail; mayHandle: boolean
     );
   return (
     <Stack gap="xs">
-      <List spacing="xs" size="sm" center>
-        {alarm.steps.map((step) => (
-          <List.Item
-            key={step.index}
-            icon={
-              <ThemeIcon color={step.completedAt ? 'green' : 'gray'} size={20} radius="xl" variant="light">
-                {step.completedAt ? <IconCheck size={13} /> : <IconCircleDashed size={13} />}
-              </ThemeIcon>
-            }
-          >
-            <Text size="sm" fw={step === next ? 600 : 400}>
-              {step.index + 1}. {step.text}
-            </Text>
-            {step.completedAt ? (
-              <Text size="xs" c="dimmed">
-                {step.completedBy?.name} · {siteTime(step.completedAt, alarm.siteId)} · {step.note}
-              </Text>
-            ) : null}
-          </List.Item>
-        ))}
-      </List>
+      <ProcedureSteps
+        steps={alarm.steps.map((step) => ({
+          text: step.text,
+          done: step.completedAt !== null,
+          detail: step.completedAt
+            ? `${step.completedBy?.name ?? ''} · ${siteTime(step.completedAt, alarm.siteId)} · ${step.note ?? ''}`
+            : null,
+        }))}
+      />
       {next && mayHandle && alarm.state !== 'resolved' ? (
         // Keyed by step: each step starts with an empty note.
         <StepNoteForm key={next.index} alarmId={alarm.id} index={next.index} />

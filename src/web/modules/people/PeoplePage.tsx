@@ -4,12 +4,13 @@ import { IconDownload, IconLock, IconPlus, IconSearch, IconUsersGroup } from '@t
 import { useState } from 'react';
 import { personSchema, personStatus, type Person } from '../../../contracts/people.js';
 import { apiAll } from '../../app/api.js';
+import { downloadText } from '../../app/download.js';
 import { EmptyList, LoadError, PageHeader, PageLoader, StatusBadge } from '../../app/components.js';
 import { LoadMore, openableRow, useCursorList } from '../../app/lists.js';
 import { notifyError, notifySuccess } from '../../app/notify.js';
 import { useSession } from '../../app/session.js';
 import { useSiteDirectory, useSiteTime } from '../sites/directory.js';
-import { downloadText, peopleCsv } from './exportCsv.js';
+import { peopleCsv } from './exportCsv.js';
 import { kindLabels, kindOptions } from './labels.js';
 import { peopleKey, PersonDrawer } from './PersonDrawer.js';
 

@@ -21,15 +21,3 @@ export function peopleCsv(people: Person[], sites: Map<string, Site>, withPii: b
   // escapeFormulae: a cell such as "=HYPERLINK(...)" must not run as a formula when opened in a spreadsheet.
   return Papa.unparse(rows, { escapeFormulae: true, newline: '\r\n' });
 }
-
-/** Hands a text file to the browser's downloads. */
-export function downloadText(filename: string, text: string, type = 'text/csv;charset=utf-8'): void {
-  const url = URL.createObjectURL(new Blob(['\ufeff', text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}

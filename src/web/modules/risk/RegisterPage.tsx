@@ -1,13 +1,10 @@
 import {
-  ActionIcon,
   Button,
   Group,
   Menu,
-  Modal,
   Paper,
   Pill,
   Select,
-  Stack,
   Switch,
   Table,
   Text,
@@ -15,25 +12,14 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
-import {
-  IconBookmark,
-  IconBookmarkPlus,
-  IconDownload,
-  IconFileImport,
-  IconPlus,
-  IconSearch,
-  IconShieldCheck,
-  IconTrash,
-} from '@tabler/icons-react';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { IconDownload, IconFileImport, IconPlus, IconSearch, IconShieldCheck } from '@tabler/icons-react';
+import { useMemo, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { listOf, okSchema } from '../../../contracts/common.js';
 import { riskSchema, savedViewSchema, type Risk } from '../../../contracts/risk.js';
-import { apiGet, apiSend } from '../../app/api.js';
 import { EmptyList, LoadError, PageHeader, PageLoader } from '../../app/components.js';
-import { LoadMore, openableRow, useCursorList } from '../../app/lists.js';
-import { notifyError, notifySuccess } from '../../app/notify.js';
+import { LoadMore, navigableRow, useCursorList } from '../../app/lists.js';
+import { SavedViews } from '../../app/SavedViews.js';
+import { notifyError } from '../../app/notify.js';
 import { useSession } from '../../app/session.js';
 import { useSiteDirectory } from '../sites/directory.js';
 import { filtersFrom, sameFilters, searchOf, type FilterKey, type RegisterFilters } from './filters.js';
@@ -46,138 +32,6 @@ import { RiskDrawer } from './RiskDrawer.js';
 import { exportRegister } from './transfer.js';
 
 const viewsKey = [...riskKey, 'views'] as const;
-
-/** Moves focus between rows with the arrow keys; Enter or Space opens the row. */
-function rowKeys(open: () => void, label: string) {
-  const base = openableRow(open, label);
-  return {
-    ...base,
-    onKeyDown: (event: KeyboardEvent<HTMLTableRowElement>) => {
-      const target =
-        event.key === 'ArrowDown'
-          ? event.currentTarget.nextElementSibling
-          : event.key === 'ArrowUp'
-            ? event.currentTarget.previousElementSibling
-            : null;
-      if (target instanceof HTMLElement) {
-        event.preventDefault();
-        target.focus();
-        return;
-      }
-      base.onKeyDown(event);
-    },
-  };
-}
-
-function SavedViews({
-  filters,
-  onApply,
-}: {
-  filters: RegisterFilters;
-  onApply: (f: RegisterFilters) => void;
-}) {
-  const queryClient = useQueryClient();
-  const [naming, setNaming] = useState(false);
-  const [name, setName] = useState('');
-  const views = useQuery({
-    queryKey: viewsKey,
-    queryFn: async () => (await apiGet('/api/v1/risk/views', listOf(savedViewSchema))).items,
-  });
-  const save = useMutation({
-    mutationFn: () => apiSend('POST', '/api/v1/risk/views', savedViewSchema, { name, filters }),
-    onSuccess: async (view) => {
-      notifySuccess(`View "${view.name}" saved.`);
-      setNaming(false);
-      setName('');
-      await queryClient.invalidateQueries({ queryKey: viewsKey });
-    },
-    onError: (error) => notifyError(error, 'The view was not saved'),
-  });
-  const remove = useMutation({
-    mutationFn: (id: string) => apiSend('DELETE', `/api/v1/risk/views/${id}`, okSchema),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: viewsKey }),
-    onError: (error) => notifyError(error, 'The view was not deleted'),
-  });
-  const current = (views.data ?? []).find((view) => sameFilters(view.filters, filters));
-
-  return (
-    <>
-      <Menu position="bottom-end" width={280} withinPortal>
-        <Menu.Target>
-          <Button variant="default" leftSection={<IconBookmark size={16} />}>
-            {current ? current.name : 'Saved views'}
-          </Button>
-        </Menu.Target>
-        <Menu.Dropdown>
-          <Menu.Label>My saved views</Menu.Label>
-          {(views.data ?? []).length === 0 ? (
-            <Text size="xs" c="dimmed" px="sm" py={6}>
-              None yet. Filter the register, then save the view.
-            </Text>
-          ) : (
-            (views.data ?? []).map((view) => (
-              <Menu.Item
-                key={view.id}
-                onClick={() => onApply(filtersFrom(Object.entries(view.filters)))}
-                fw={view.id === current?.id ? 700 : undefined}
-                rightSection={
-                  <Tooltip label="Delete this view">
-                    <ActionIcon
-                      component="span"
-                      size="sm"
-                      variant="subtle"
-                      color="gray"
-                      aria-label={`Delete view ${view.name}`}
-                      onClick={(event) => {
-                        event.stopPropagation();
-                        remove.mutate(view.id);
-                      }}
-                    >
-                      <IconTrash size={14} />
-                    </ActionIcon>
-                  </Tooltip>
-                }
-              >
-                {view.name}
-              </Menu.Item>
-            ))
-          )}
-          <Menu.Divider />
-          <Menu.Item leftSection={<IconBookmarkPlus size={16} />} onClick={() => setNaming(true)}>
-            Save the current view…
-          </Menu.Item>
-        </Menu.Dropdown>
-      </Menu>
-      <Modal opened={naming} onClose={() => setNaming(false)} title="Save this view" size="sm">
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (name.trim()) save.mutate();
-          }}
-        >
-          <Stack>
-            <TextInput
-              label="Name"
-              placeholder="e.g. Open cyber risks at HQ"
-              value={name}
-              onChange={(event) => setName(event.currentTarget.value)}
-              data-autofocus
-              required
-            />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setNaming(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={save.isPending} disabled={!name.trim()}>
-                Save view
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Modal>
-    </>
-  );
-}
 
 /** The risk register: filters in the address (shareable, saved as views), import and export. */
 export default function RegisterPage() {
@@ -357,7 +211,16 @@ export default function RegisterPage() {
                 Clear filters
               </Button>
             ) : null}
-            <SavedViews filters={filters} onApply={apply} />
+            <SavedViews
+              queryKey={viewsKey}
+              path="/api/v1/risk/views"
+              view={savedViewSchema}
+              filters={filters}
+              matches={(saved) => sameFilters(saved, filters)}
+              onApply={(saved) => apply(filtersFrom(Object.entries(saved)))}
+              emptyHint="None yet. Filter the register, then save the view."
+              namePlaceholder="e.g. Open cyber risks at HQ"
+            />
           </Group>
         </Group>
         {cell ? (
@@ -430,7 +293,7 @@ export default function RegisterPage() {
                       <Table.Tr
                         key={risk.id}
                         data-testid="risk-row"
-                        {...rowKeys(() => open(risk), `Open ${risk.reference} ${risk.title}`)}
+                        {...navigableRow(() => open(risk), `Open ${risk.reference} ${risk.title}`)}
                       >
                         <Table.Td>
                           <Text size="sm" ff="monospace" fw={600}>

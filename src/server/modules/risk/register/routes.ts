@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, listOf, okSchema } from '../../../../contracts/common.js';
+import { idSchema, listOf } from '../../../../contracts/common.js';
 import {
   actionSchema,
   assessmentSchema,
@@ -15,7 +15,6 @@ import {
   matrixSchema,
   riskListQuery,
   riskSchema,
-  savedViewSchema,
   treatmentSchema,
   updateActionBody,
   updateMatrixBody,
@@ -23,12 +22,12 @@ import {
   updateTreatmentBody,
 } from '../../../../contracts/risk.js';
 import type { AppContext } from '../../../platform/context.js';
-import { writeAudited } from '../../../platform/context.js';
 import { AppError, notFound } from '../../../platform/errors.js';
-import { newId, nowIso } from '../../../platform/ids.js';
+import { nowIso } from '../../../platform/ids.js';
 import { auditContextOf, principalOf } from '../../../platform/http/authenticate.js';
 import type { ZodApp } from '../../../platform/http/app.js';
 import { expectedVersion, sendVersioned } from '../../../platform/http/etag.js';
+import { registerSavedViewRoutes } from '../../../platform/views/saved-views.js';
 import { levelOf } from './matrix.js';
 import * as repo from './repository.js';
 import * as service from './service.js';
@@ -478,87 +477,13 @@ export function registerRiskRegisterRoutes(app: ZodApp, ctx: AppContext): void {
     },
   );
 
-  app.get(
-    '/api/v1/risk/views',
-    {
-      config: { access: 'risk:read' },
-      schema: { tags, summary: 'My saved register views', response: { 200: listOf(savedViewSchema) } },
-    },
-    async (request) => {
-      const rows = await ctx.database.db
-        .selectFrom('risk_saved_views')
-        .selectAll()
-        .where('user_id', '=', principalOf(request).userId)
-        .orderBy('name')
-        .execute();
-      return {
-        items: rows.map((r) => ({
-          id: r.id,
-          name: r.name,
-          filters: JSON.parse(r.filters) as Record<string, string>,
-          createdAt: r.created_at,
-        })),
-        nextCursor: null,
-      };
-    },
-  );
-  app.post(
-    '/api/v1/risk/views',
-    {
-      config: { access: 'risk:read' },
-      schema: {
-        tags,
-        summary: 'Save a register view (filters)',
-        body: createSavedViewBody,
-        response: { 201: savedViewSchema },
-      },
-    },
-    async (request, reply) => {
-      const principal = principalOf(request);
-      const row = {
-        id: newId(),
-        user_id: principal.userId,
-        name: request.body.name,
-        filters: JSON.stringify(request.body.filters),
-        created_at: nowIso(),
-      };
-      await writeAudited(ctx.database, auditContextOf(request), async (tx, record) => {
-        await tx.insertInto('risk_saved_views').values(row).execute();
-        await record({
-          action: 'risk_view.created',
-          entityType: 'risk_view',
-          entityId: row.id,
-          changes: { name: row.name },
-        });
-      });
-      return reply
-        .status(201)
-        .send({ id: row.id, name: row.name, filters: request.body.filters, createdAt: row.created_at });
-    },
-  );
-  app.delete(
-    '/api/v1/risk/views/:id',
-    {
-      config: { access: 'risk:read' },
-      schema: {
-        tags,
-        summary: 'Delete one of my saved views',
-        params: riskParams,
-        response: { 200: okSchema },
-      },
-    },
-    async (request) => {
-      const principal = principalOf(request);
-      await writeAudited(ctx.database, auditContextOf(request), async (tx, record) => {
-        const result = await tx
-          .deleteFrom('risk_saved_views')
-          .where('id', '=', request.params.id)
-          .where('user_id', '=', principal.userId)
-          .executeTakeFirst();
-        if (Number(result.numDeletedRows) === 0) throw notFound('View');
-        await record({ action: 'risk_view.deleted', entityType: 'risk_view', entityId: request.params.id });
-      });
-      return { ok: true as const };
-    },
-  );
+  registerSavedViewRoutes(app, ctx, {
+    path: '/api/v1/risk/views',
+    table: 'risk_saved_views',
+    access: 'risk:read',
+    tags,
+    entityType: 'risk_view',
+    listName: 'register',
+    filters: createSavedViewBody.shape.filters,
+  });
 }
