@@ -1,11 +1,9 @@
 import { Button, Group, Select, SimpleGrid, Stack, Switch, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { z } from 'zod';
 import {
   incidentSchema,
-  incidentTypeSchema,
   rootCauseCategories,
   rootCauseSchema,
   severities,
@@ -14,7 +12,7 @@ import {
   type Incident,
   type UpdateIncident,
 } from '../../../../contracts/incidents.js';
-import { apiGet, apiSend, isStale } from '../../../app/api.js';
+import { apiSend, isStale } from '../../../app/api.js';
 import { FormDrawer, VersionedEditor, type VersionProps } from '../../../app/editor.js';
 import { showProblemOnForm } from '../../../app/forms.js';
 import { StaleAlert } from '../../../app/lists.js';
@@ -23,11 +21,12 @@ import { useSession } from '../../../app/session.js';
 import { browserTimeZone } from '../../../app/time.js';
 import { orNull, validateWith } from '../../../app/validation.js';
 import { useSiteDirectory } from '../../sites/directory.js';
-import { incidentsKey, optionsOf } from '../labels.js';
+import { optionsOf } from '../labels.js';
+import { useIncidentTypes } from '../list/queries.js';
 import { AssetsFields, VehiclesFields, toAssets, toVehicles, type ItemValues } from './ItemsFields.js';
 import { FormProblem } from './parts.js';
 import { casePath, caseKeys, useCaseChanged } from './queries.js';
-import { fromZonedInput, toZonedInput } from './zoned.js';
+import { isoToZonedTime, zonedTimeToIso } from '../intake/zonedTime.js';
 
 export interface CaseValues extends ItemValues {
   title: string;
@@ -57,23 +56,13 @@ const fields = [
   'vehicles',
 ] as const;
 
-/** The incident types to choose from (built-in and the organization's own). */
-export function useIncidentTypes() {
-  return useQuery({
-    queryKey: [...incidentsKey, 'types'],
-    queryFn: async () =>
-      (await apiGet('/api/v1/incident-types', z.object({ items: z.array(incidentTypeSchema) }))).items,
-    staleTime: 5 * 60_000,
-  });
-}
-
 function valuesOf(incident: Incident, zoneOf: (siteId: string | null) => string): CaseValues {
   return {
     title: incident.title,
     type: incident.type,
     severity: incident.severity,
     siteId: incident.siteId,
-    occurredAt: incident.occurredAt ? toZonedInput(incident.occurredAt, zoneOf(incident.siteId)) : '',
+    occurredAt: incident.occurredAt ? isoToZonedTime(incident.occurredAt, zoneOf(incident.siteId)) : '',
     location: incident.location ?? '',
     description: incident.description,
     findings: incident.findings ?? '',
@@ -106,7 +95,7 @@ function toUpdateBody(
   const severity = severitySchema.safeParse(values.severity);
   if (severity.success && severity.data !== incident.severity) body.severity = severity.data;
   if (values.siteId !== null && values.siteId !== incident.siteId) body.siteId = values.siteId;
-  const occurredAt = values.occurredAt ? fromZonedInput(values.occurredAt, zoneOf(values.siteId)) : null;
+  const occurredAt = values.occurredAt ? zonedTimeToIso(values.occurredAt, zoneOf(values.siteId)) : null;
   if (occurredAt !== incident.occurredAt) body.occurredAt = occurredAt;
   if (orNull(values.location) !== incident.location) body.location = orNull(values.location);
   if (values.description !== incident.description) body.description = values.description;
@@ -147,7 +136,7 @@ function CaseForm({
     initialValues: valuesOf(incident, zoneOf),
     validate: (values) => {
       const errors = Object.keys(toUpdateBody(incident, values, zoneOf)).length === 0 ? {} : validate(values);
-      if (values.occurredAt && !fromZonedInput(values.occurredAt, zoneOf(values.siteId)))
+      if (values.occurredAt && !zonedTimeToIso(values.occurredAt, zoneOf(values.siteId)))
         return { ...errors, occurredAt: 'Enter a date and time' };
       return errors;
     },
@@ -165,9 +154,10 @@ function CaseForm({
       else setProblem(showProblemOnForm(form, error, fields));
     },
   });
-  const typeOptions = (types.data ?? []).map((type) => ({ value: type.key, label: type.label }));
-  if (!typeOptions.some((option) => option.value === incident.type))
-    typeOptions.push({ value: incident.type, label: incident.type });
+  // The case's own type stays choosable even if it is no longer offered.
+  const typeOptions = types.options.some((option) => option.value === incident.type)
+    ? types.options
+    : [...types.options, { value: incident.type, label: types.labelOf(incident.type) }];
   const zone = zoneOf(form.values.siteId);
 
   return (

@@ -15,7 +15,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import type { Incident } from '../../../../contracts/incidents.js';
 import { useSession } from '../../../app/session.js';
-import { humanize } from '../labels.js';
+import { useIncidentTypes } from '../list/queries.js';
 import { AssignModal } from './AssignModal.js';
 import { CaseEditDrawer } from './CaseEditDrawer.js';
 import { LegalHoldModal } from './LegalHoldModal.js';
@@ -67,6 +67,7 @@ function Markers({ incident, format }: { incident: Incident; format: (iso: strin
 export function CaseHeader({ incident, etag }: { incident: Incident; etag: string }) {
   const { can } = useSession();
   const { format, site, timeZone } = useCaseZone(incident);
+  const types = useIncidentTypes();
   const [dialog, setDialog] = useState<Dialog>(null);
   const merged = incident.mergedInto !== null;
   const closeDialog = () => setDialog(null);
@@ -163,8 +164,9 @@ export function CaseHeader({ incident, etag }: { incident: Incident; etag: strin
       <Stack gap={10} mt={8} mb="lg">
         <Markers incident={incident} format={format} />
         <Text size="sm" c="dimmed">
-          {humanize(incident.type)} · {site ? `${site.name} (${timeZone})` : `No site · times in ${timeZone}`}{' '}
-          · reported {reportedWhen(incident, format)} by{' '}
+          {types.labelOf(incident.type)} ·{' '}
+          {site ? `${site.name} (${timeZone})` : `No site · times in ${timeZone}`} · reported{' '}
+          {reportedWhen(incident, format)} by{' '}
           {incident.anonymous ? 'an anonymous reporter' : (incident.reportedBy?.name ?? 'a reporter')} ·{' '}
           <Text span c={incident.assignedTo ? 'var(--mantine-color-text)' : 'orange.8'} fw={500}>
             {incident.assignedTo ? `Assigned to ${incident.assignedTo.name}` : 'Unassigned'}

@@ -6,7 +6,7 @@ import { apiSend } from '../../../app/api.js';
 import { notifySuccess } from '../../../app/notify.js';
 import { FormProblem, submitOnModEnter } from './parts.js';
 import { casePath, useCaseChanged } from './queries.js';
-import { fromZonedInput } from './zoned.js';
+import { zonedTimeToIso } from '../intake/zonedTime.js';
 
 /** The name an evidence item goes by: its file name, else its bag or tag. */
 export function evidenceName(item: Evidence): string {
@@ -60,7 +60,7 @@ export function PhysicalEvidenceModal({
     const value = event.currentTarget.value;
     setValues((current) => ({ ...current, [field]: value }));
   };
-  const acquiredAt = values.acquiredAt ? fromZonedInput(values.acquiredAt, timeZone) : null;
+  const acquiredAt = values.acquiredAt ? zonedTimeToIso(values.acquiredAt, timeZone) : null;
   const add = useMutation({
     mutationFn: () =>
       apiSend('POST', casePath(incident.id, '/evidence/physical'), evidenceSchema, {

@@ -1,6 +1,7 @@
 import { Badge, Grid, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { Incident } from '../../../../contracts/incidents.js';
 import { humanize } from '../labels.js';
+import { useIncidentTypes } from '../list/queries.js';
 import { Detail, TextBlock } from './parts.js';
 import { reportedWhen, useCaseZone } from './queries.js';
 
@@ -61,6 +62,7 @@ function Vehicles({ vehicles }: { vehicles: Incident['vehicles'] }) {
 /** What happened, where and when, and what the investigation concluded. */
 export function OverviewTab({ incident }: { incident: Incident }) {
   const { format, site, timeZone } = useCaseZone(incident);
+  const types = useIncidentTypes();
   return (
     <Grid gap="md">
       <Grid.Col span={{ base: 12, md: 8 }}>
@@ -125,7 +127,7 @@ export function OverviewTab({ incident }: { incident: Incident }) {
               <TextBlock value={incident.location} empty="Not given" />
             </Detail>
             <Detail label="Type">
-              <Text size="sm">{humanize(incident.type)}</Text>
+              <Text size="sm">{types.labelOf(incident.type)}</Text>
             </Detail>
             <Detail label="Reported">
               <Text size="sm">
