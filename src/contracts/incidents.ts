@@ -186,6 +186,7 @@ export type UpdateIncident = z.infer<typeof updateIncidentBody>;
 const dateOnly = z.iso.date();
 
 export const incidentListQuery = listQuery.extend({
+  /** Words searched in titles, descriptions and notes; or a case reference (INC-…/CON-…) to find that case. */
   q: z.string().trim().max(200).optional(),
   status: incidentStatusSchema.optional(),
   type: incidentTypeKey.optional(),

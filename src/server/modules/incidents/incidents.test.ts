@@ -265,6 +265,9 @@ describe.each(dialects)('incidents: intake and case work (%s)', (dialect) => {
     expect(await ids('q=zebracorn')).toEqual([c.id]);
     expect(await ids('q=zebracorn forklift')).toEqual([]);
     expect(await ids('q=%22%3B%20drop')).toEqual([]);
+    // a case reference finds that case, whatever its case, and still obeys the filters
+    expect(await ids(`q=${encodeURIComponent(` ${b.reference.toLowerCase()} `)}`)).toEqual([b.id]);
+    expect(await ids(`q=${b.reference}&siteId=${otherSite.id}`)).toEqual([]);
     expect(await ids('type=injury&severity=low')).toContain(a.id);
     expect(await ids('type=injury&severity=critical')).toEqual([]);
     expect(await ids(`siteId=${otherSite.id}`)).toEqual([]);

@@ -140,6 +140,8 @@ function bound(value: string, end: boolean): string {
 
 type Filters = Omit<IncidentListQuery, 'limit' | 'cursor'>;
 
+const REFERENCE = /^(INC|CON)-[0-9A-Z]{5}-[0-9A-Z]{5}$/;
+
 /** The visible incidents matching the filters, newest first; with `q`, only those whose text matches. */
 export async function listIncidents(
   db: Db,
@@ -147,8 +149,16 @@ export async function listIncidents(
   principal: Principal,
   query: IncidentListQuery,
 ): Promise<ListPage<Incident>> {
-  const terms = searchTerms(query.q);
   const conditions = filterConditions(principal, query);
+  const reference = query.q?.trim().toUpperCase();
+  if (reference && REFERENCE.test(reference)) {
+    // A case reference typed into the search box finds that case (within the caller's view).
+    let qb = selectIncidents(db).where('incidents.reference', '=', reference);
+    for (const condition of conditions) qb = qb.where(condition);
+    const rows = await qb.limit(1).execute();
+    return pageOf(rows, query.limit, (row) => [row.id], toIncident);
+  }
+  const terms = searchTerms(query.q);
   const dated = query.from !== undefined || query.to !== undefined;
   if (terms.length === 0 && dated) {
     // A period is listed by the date incidents are dated by, newest first: the (event_at, id)
