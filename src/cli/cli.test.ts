@@ -76,7 +76,9 @@ describe('vigil --help', () => {
     ]) {
       expect(seen).toContain(command);
     }
-  });
+    // One process per command and subcommand (each starts Node and loads the app), side by side
+    // on a CI machine busy with other test files: 30 s was too tight on two cores.
+  }, 120_000);
 });
 
 describe('vigil usage errors: one line, exit 2', () => {

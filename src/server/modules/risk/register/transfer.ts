@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import { z } from 'zod';
 import { riskCategorySchema, riskStatus, type RiskListQuery } from '../../../../contracts/risk.js';
@@ -150,6 +150,14 @@ export async function exportCsv(
   );
 }
 
+/**
+ * ExcelJS, loaded on first use: it is the heaviest module of the app to load (about a sixth of
+ * the start-up of every server and CLI command) and only XLSX import and export need it.
+ */
+async function excel(): Promise<typeof ExcelJS> {
+  return (await import('exceljs')).default;
+}
+
 /** The register as an XLSX workbook with one sheet. */
 export async function exportXlsx(
   db: Db,
@@ -157,7 +165,7 @@ export async function exportXlsx(
   query: Omit<RiskListQuery, 'limit' | 'cursor'>,
 ): Promise<Buffer> {
   const rows = await exportRows(db, principal, query);
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await excel()).Workbook();
   workbook.creator = 'Vigil';
   const sheet = workbook.addWorksheet('Risk register');
   sheet.columns = COLUMNS.map((c) => ({ header: c, key: c, width: c === 'description' ? 60 : 18 }));
@@ -198,7 +206,7 @@ export async function parseUpload(
     }
     records = parsed.data;
   } else {
-    const workbook = new ExcelJS.Workbook();
+    const workbook = new (await excel()).Workbook();
     try {
       await workbook.xlsx.load(content as unknown as ExcelJS.Buffer);
     } catch {
