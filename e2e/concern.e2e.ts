@@ -1,18 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { APIRequestContext, Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eDialects, launchBrowser, startVigil, type RunningVigil } from './support.js';
+import { e2eDialects, launchBrowser, type RunningVigil, snapshot, startVigil } from './support.js';
 
 const admin = { email: 'cso@example.com', name: 'Casey CSO', password: 'correct horse battery staple 42' };
-
-// Set VIGIL_E2E_SCREENSHOTS=<dir> to keep a picture of each step (to look at the UI by eye).
-async function snapshot(page: Page, name: string): Promise<void> {
-  const dir = process.env.VIGIL_E2E_SCREENSHOTS;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
-}
 
 /** Signs the context's API client in as the admin and answers the CSRF token of the session. */
 async function signInApi(request: APIRequestContext): Promise<string> {

@@ -1,21 +1,12 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eDialects, launchBrowser, startVigil, type RunningVigil } from './support.js';
+import { e2eDialects, launchBrowser, type RunningVigil, signIn, snapshot, startVigil } from './support.js';
 
 // Lists and metrics load after the page's chunks: give them the page's time, not poll's 1 s default.
 const polling = { timeout: 20_000 };
 
 const admin = { email: 'cso@example.com', name: 'Casey CSO', password: 'correct horse battery staple 42' };
-
-// Set VIGIL_E2E_SCREENSHOTS=<dir> to keep a picture of each step (to look at the UI by eye).
-async function snapshot(page: Page, name: string): Promise<void> {
-  const dir = process.env.VIGIL_E2E_SCREENSHOTS;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
-}
 
 describe.each(e2eDialects())('the incident list, intake and metrics on %s', (dialect) => {
   let vigil: RunningVigil;
@@ -52,11 +43,7 @@ describe.each(e2eDialects())('the incident list, intake and metrics on %s', (dia
         scriptErrors.push(message.text());
     });
 
-    await page.goto('/login');
-    await page.getByLabel('Email').fill(admin.email);
-    await page.getByLabel(/^Password/).fill(admin.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByTestId('user-menu').getByText(admin.name).waitFor();
+    await signIn(page, admin);
 
     // The API shares the browser's session cookie; writes carry the session's CSRF token.
     const me = (await (await page.request.get('/api/v1/me')).json()) as { csrfToken: string };

@@ -5,17 +5,9 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
-import { e2eDialects, launchBrowser, startVigil, type RunningVigil } from './support.js';
+import { e2eDialects, launchBrowser, type RunningVigil, signIn, snapshot, startVigil } from './support.js';
 
 const admin = { email: 'cso@example.com', name: 'Casey CSO', password: 'correct horse battery staple 42' };
-
-// Set VIGIL_E2E_SCREENSHOTS=<dir> to keep a picture of each step (to look at the UI by eye).
-async function snapshot(page: Page, name: string): Promise<void> {
-  const dir = process.env.VIGIL_E2E_SCREENSHOTS;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
-}
 
 /** The entries of a ZIP file by name, as text (the export holds a manifest and checksum list). */
 function readZip(file: string): Promise<Map<string, Buffer>> {
@@ -98,11 +90,7 @@ describe.each(e2eDialects())(
       const page = await staff.newPage();
       watch(page);
       page.setDefaultTimeout(20_000);
-      await page.goto('/login');
-      await page.getByLabel('Email').fill(admin.email);
-      await page.getByLabel(/^Password/).fill(admin.password);
-      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-      await page.getByTestId('user-menu').getByText(admin.name).waitFor();
+      await signIn(page, admin);
       const nav = page.getByRole('navigation', { name: 'Main navigation' });
       await nav.getByRole('link', { name: 'Incidents' }).click();
       await page.getByRole('textbox', { name: 'Search' }).fill(word);

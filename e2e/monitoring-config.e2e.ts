@@ -1,21 +1,13 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eDialects, launchBrowser, startVigil, type RunningVigil } from './support.js';
+import { e2eDialects, launchBrowser, type RunningVigil, signIn, snapshot, startVigil } from './support.js';
 
 const admin = {
   email: 'cleo@example.com',
   name: 'Cleo Configurer',
   password: 'correct horse battery staple 42',
 };
-
-async function snapshot(page: Page, name: string): Promise<void> {
-  const dir = process.env.VIGIL_E2E_SCREENSHOTS;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
-}
 
 /** Types into a searchable select, then picks the option by keyboard. */
 async function choose(page: Page, combobox: Locator, typed: string, option: string): Promise<void> {
@@ -54,11 +46,7 @@ describe.each(e2eDialects())('alarm rules, procedures and the event log on %s', 
     const scriptErrors: string[] = [];
     page.on('pageerror', (error) => scriptErrors.push(error.message));
 
-    await page.goto('/login');
-    await page.getByLabel('Email').fill(admin.email);
-    await page.getByLabel(/^Password/).fill(admin.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByTestId('user-menu').getByText(admin.name).waitFor();
+    await signIn(page, admin);
 
     // The site, the camera and an ingest token come through the API (the session's cookie + CSRF).
     const me = (await (await page.request.get('/api/v1/me')).json()) as { csrfToken: string };

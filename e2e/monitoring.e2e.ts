@@ -1,23 +1,14 @@
-import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PanelSimulator } from '../src/server/modules/monitoring/dc09/simulator.js';
-import { e2eDialects, launchBrowser, startVigil, type RunningVigil } from './support.js';
+import { e2eDialects, launchBrowser, type RunningVigil, signIn, snapshot, startVigil } from './support.js';
 
 const admin = {
   email: 'otto@example.com',
   name: 'Otto Operator',
   password: 'correct horse battery staple 42',
 };
-
-async function snapshot(page: Page, name: string): Promise<void> {
-  const dir = process.env.VIGIL_E2E_SCREENSHOTS;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -72,11 +63,7 @@ describe.each(e2eDialects())('the alarm desk on %s', (dialect) => {
     const scriptErrors: string[] = [];
     page.on('pageerror', (error) => scriptErrors.push(error.message));
 
-    await page.goto('/login');
-    await page.getByLabel('Email').fill(admin.email);
-    await page.getByLabel(/^Password/).fill(admin.password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await page.getByTestId('user-menu').getByText(admin.name).waitFor();
+    await signIn(page, admin);
 
     // The API shares the browser's session cookie; writes carry the session's CSRF token.
     const me = (await (await page.request.get('/api/v1/me')).json()) as { csrfToken: string };

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(repoRoot, 'dist/cli/main.js');
@@ -167,4 +167,24 @@ export async function startVigil(
     await cleanup();
     throw error;
   }
+}
+
+/** Set VIGIL_E2E_SCREENSHOTS=<dir> to keep a picture of each step (to look at the UI by eye). */
+export async function snapshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.VIGIL_E2E_SCREENSHOTS;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+/** Signs in through the login page and waits for the shell to show the user's name. */
+export async function signIn(
+  page: Page,
+  user: { email: string; password: string; name: string },
+): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel(/^Password/).fill(user.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByTestId('user-menu').getByText(user.name).waitFor();
 }
