@@ -212,11 +212,13 @@ describe.each(dialects)('incidents need-to-know, every route × every role (%s)'
       const isAdmin = user.id === users.get('admin')!.id;
       const list = await call(t, 'GET', '/api/v1/incidents?limit=500', { as });
       const search = await call(t, 'GET', `/api/v1/incidents?q=${SECRET}`, { as });
+      const byReference = await call(t, 'GET', `/api/v1/incidents?q=${confidentialRef}`, { as });
       const metrics = await call(t, 'GET', '/api/v1/incidents/metrics', { as });
       const csv = await call(t, 'GET', '/api/v1/incidents/export.csv', { as });
       const filtered = await call(t, 'GET', '/api/v1/incidents?type=fraud', { as });
       if (isAdmin) {
         expect(search.json.items.map((i: { id: string }) => i.id)).toEqual([ids.id]);
+        expect(byReference.json.items.map((i: { id: string }) => i.id)).toEqual([ids.id]);
         continue;
       }
       const label = `${user.role} ${user.email}`;
@@ -225,6 +227,7 @@ describe.each(dialects)('incidents need-to-know, every route × every role (%s)'
         label,
       ).not.toContain(ids.id);
       expect(search.json.items, label).toEqual([]);
+      expect(byReference.json.items, label).toEqual([]);
       expect(filtered.json.items, label).toEqual([]);
       expect(
         metrics.json.byType.find((x: { key: string }) => x.key === 'fraud'),
