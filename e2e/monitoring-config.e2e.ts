@@ -203,6 +203,8 @@ describe.each(e2eDialects())('alarm rules, procedures and the event log on %s', 
     await choose(page, page.getByRole('combobox', { name: 'Outcome' }), 'Alarm', 'Alarm');
     await page.waitForURL(/outcome=alarm/);
     await motionRow.waitFor({ state: 'detached' });
+    // The filtered list may be empty for a moment while it loads: wait for the person's row first.
+    await eventRow.waitFor();
     await expect(page.getByTestId('event-row').count()).resolves.toBe(1);
     await snapshot(page, 'event-log');
 
