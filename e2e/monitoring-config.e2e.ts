@@ -205,7 +205,7 @@ describe.each(e2eDialects())('alarm rules, procedures and the event log on %s', 
     await motionRow.waitFor({ state: 'detached' });
     // The filtered list may be empty for a moment while it loads: wait for the person's row first.
     await eventRow.waitFor();
-    await expect(page.getByTestId('event-row').count()).resolves.toBe(1);
+    await expect.poll(() => page.getByTestId('event-row').count(), { timeout: 10_000 }).toBe(1);
     await snapshot(page, 'event-log');
 
     // The CSV holds the filtered window.
