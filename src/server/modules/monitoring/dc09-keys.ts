@@ -15,10 +15,17 @@ const REFRESH_MS = 60_000;
 export interface Dc09KeyStore {
   /** The raw AES key of an account, or undefined (unknown account, no key, key not openable). */
   get(account: string): Uint8Array | undefined;
+  /** Every account's key (the receiver thread holds its own copy). */
+  entries(): [string, Uint8Array][];
+  /** Called after each reload that changed the keys; answers the unsubscribe. */
+  onChange(listener: () => void): () => void;
   /** Reloads the keys from the database. */
   refresh(): Promise<void>;
   close(): void;
 }
+
+const sameBytes = (a: Uint8Array | undefined, b: Uint8Array): boolean =>
+  a !== undefined && a.length === b.length && a.every((byte, i) => byte === b[i]);
 
 const stores = new WeakMap<AppContext, Dc09KeyStore>();
 
@@ -27,6 +34,7 @@ export function dc09Keys(ctx: AppContext): Dc09KeyStore {
   const existing = stores.get(ctx);
   if (existing) return existing;
   let keys = new Map<string, Uint8Array>();
+  const listeners = new Set<() => void>();
   let loading: Promise<void> | null = null;
   const refresh = () => {
     loading ??= (async () => {
@@ -44,7 +52,10 @@ export function dc09Keys(ctx: AppContext): Dc09KeyStore {
           }
           next.set(row.dc09_account, keyBytes(secret, row.dc09_key_encoding === 'ascii' ? 'ascii' : 'hex'));
         }
+        const changed =
+          next.size !== keys.size || [...next].some(([account, key]) => !sameBytes(keys.get(account), key));
         keys = next;
+        if (changed) for (const listener of listeners) listener();
       } finally {
         loading = null;
       }
@@ -60,10 +71,16 @@ export function dc09Keys(ctx: AppContext): Dc09KeyStore {
   });
   const store: Dc09KeyStore = {
     get: (account) => keys.get(account),
+    entries: () => [...keys],
+    onChange: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     refresh,
     close: () => {
       clearInterval(timer);
       unsubscribe?.();
+      listeners.clear();
       stores.delete(ctx);
     },
   };

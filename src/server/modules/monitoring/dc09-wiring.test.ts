@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   call,
@@ -108,5 +109,51 @@ describe.each(dialects)('DC-09 receiver in the server (%s)', (dialect) => {
     expect((await unknown.send({ protocol: 'SIA-DCS', code: 'FA', address: '2' })).outcome).toBe('ACK');
     expect((await alarms()).some((a: { type: string }) => a.type === 'unregistered_device')).toBe(true);
     expect((await unknown.send({ protocol: 'NULL' })).outcome).toBe('ACK');
+  });
+
+  it('starts its thread again when it dies, and panels get through to the new one', async () => {
+    const receiver = dc09ReceiverOf(t.server.ctx);
+    if (!receiver) throw new Error('no receiver');
+    const before = receiver.restarts();
+    await receiver.thread().terminate();
+    // The panel's retries carry it over the restart (1 s), as a real panel's would.
+    const sent = await panel({ account: '1234', ackTimeoutMs: 1000, retries: 5 }).send({
+      protocol: 'SIA-DCS',
+      code: 'TA',
+      address: '9',
+    });
+    expect(sent.outcome).toBe('ACK');
+    expect(receiver.restarts()).toBe(before + 1);
+    expect(receiver.port).toBe(port);
+  });
+});
+
+describe('DC-09 limits from the configuration', () => {
+  let t: TestEnv;
+  afterAll(async () => t?.close());
+
+  it('refuses connections beyond VIGIL_DC09_MAX_CONNECTIONS_PER_ADDRESS', async () => {
+    t = await startTestServer('sqlite', {
+      VIGIL_DC09_PORT: '0',
+      HOST: '127.0.0.1',
+      VIGIL_DC09_MAX_CONNECTIONS_PER_ADDRESS: '2',
+    });
+    const receiver = dc09ReceiverOf(t.server.ctx);
+    if (!receiver) throw new Error('the DC-09 receiver did not start');
+    const open = () =>
+      new Promise<net.Socket>((resolve, reject) => {
+        const socket = net.connect(receiver.port, '127.0.0.1', () => resolve(socket));
+        socket.once('error', reject);
+      });
+    const closedSoon = (socket: net.Socket) =>
+      new Promise<boolean>((resolve) => {
+        socket.once('close', () => resolve(true));
+        setTimeout(() => resolve(false), 1000);
+      });
+    const [a, b] = [await open(), await open()];
+    const third = await open();
+    await expect(closedSoon(third)).resolves.toBe(true);
+    await expect(closedSoon(a)).resolves.toBe(false);
+    for (const socket of [a, b, third]) socket.destroy();
   });
 });

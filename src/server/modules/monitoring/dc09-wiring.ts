@@ -3,7 +3,7 @@ import type { AppContext } from '../../platform/context.js';
 import { dc09Keys } from './dc09-keys.js';
 import type { Dc09EventType } from './dc09/events.js';
 import type { Dc09PipelineEvent } from './dc09/pipeline-adapter.js';
-import { maybeStartDc09Receiver, type Dc09Receiver } from './dc09/receiver.js';
+import { startDc09ReceiverThread, type ThreadedDc09Receiver } from './dc09/receiver-thread.js';
 import { ingestEvents } from './ingest.js';
 
 /** The normalized type of a DC-09 event, refined by its trouble or environmental condition. */
@@ -54,15 +54,19 @@ export function toIngestEvent(event: Dc09PipelineEvent): IngestEventInput {
 }
 
 /**
- * Starts the SIA DC-09 receiver when VIGIL_DC09_PORT is set: keys from the device registry (held
- * in memory, reloaded on change), and each batch committed through the ingestion pipeline before
- * the receiver acknowledges any frame of it.
+ * Starts the SIA DC-09 receiver when VIGIL_DC09_PORT is set, on a thread of its own: keys from the
+ * device registry (held in memory, handed to the thread again on change), and each batch committed
+ * through the ingestion pipeline on the main thread before the receiver acknowledges any frame of it.
  */
-export function startDc09(ctx: AppContext): Promise<Dc09Receiver | undefined> {
+export async function startDc09(ctx: AppContext): Promise<ThreadedDc09Receiver | undefined> {
+  const port = ctx.config.VIGIL_DC09_PORT;
+  if (port === undefined) return undefined;
   const keys = dc09Keys(ctx);
-  return maybeStartDc09Receiver(ctx.config.VIGIL_DC09_PORT, {
+  return startDc09ReceiverThread({
+    port,
     host: ctx.config.HOST,
-    keys: (account) => keys.get(account),
+    keys: () => keys.entries(),
+    onKeysChanged: (listener) => keys.onChange(listener),
     commit: async (events) => {
       await ingestEvents(ctx, events.map(toIngestEvent));
     },

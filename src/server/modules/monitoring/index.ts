@@ -8,7 +8,7 @@ import { ingestionIdle } from './ingest.js';
 import { registerIngestRoutes } from './ingest.routes.js';
 import { startMqttIngest, type MqttIngest } from './mqtt.js';
 import { startDc09 } from './dc09-wiring.js';
-import type { Dc09Receiver } from './dc09/receiver.js';
+import type { ThreadedDc09Receiver } from './dc09/receiver-thread.js';
 import { registerAlarmStream } from './stream.js';
 import { registerMonitoringJobs } from './jobs.js';
 import './tables.js';
@@ -21,10 +21,13 @@ export { dc09Keys, type Dc09KeyStore } from './dc09-keys.js';
 export { ALARM_SUBJECT } from './live.js';
 export { ESCALATION_JOB, SUPERVISION_JOB } from './jobs.js';
 
-const runtimes = new WeakMap<AppContext, { mqtt: MqttIngest | null; dc09: Dc09Receiver | undefined }>();
+const runtimes = new WeakMap<
+  AppContext,
+  { mqtt: MqttIngest | null; dc09: ThreadedDc09Receiver | undefined }
+>();
 
 /** The DC-09 receiver of a running server (undefined when VIGIL_DC09_PORT is unset). */
-export function dc09ReceiverOf(ctx: AppContext): Dc09Receiver | undefined {
+export function dc09ReceiverOf(ctx: AppContext): ThreadedDc09Receiver | undefined {
   return runtimes.get(ctx)?.dc09;
 }
 
@@ -34,7 +37,7 @@ export function mqttIngestOf(ctx: AppContext): MqttIngest | null {
 }
 
 function registerBackground(app: ZodApp, ctx: AppContext): void {
-  const runtime: { mqtt: MqttIngest | null; dc09: Dc09Receiver | undefined } = {
+  const runtime: { mqtt: MqttIngest | null; dc09: ThreadedDc09Receiver | undefined } = {
     mqtt: null,
     dc09: undefined,
   };

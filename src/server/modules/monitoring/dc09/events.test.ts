@@ -169,6 +169,16 @@ describe('pipeline adapter', () => {
     });
   });
 
+  it('puts the panel’s time first in the key, so the idempotency index grows in time order', () => {
+    // 10:11:12 on 2 March 2025 at the panel.
+    const parsed = parseFrame(
+      buildFrame({ ...spec, key: undefined, timestamp: new Date(Date.UTC(2025, 2, 2, 10, 11, 12)) }),
+      { window: false },
+    );
+    if (!parsed.ok) throw new Error(parsed.message);
+    expect(retransmissionKey(parsed.frame)).toMatch(/^dc09:20250302101112:BEEF:5:1:0012:[0-9a-f]{16}$/);
+  });
+
   it('tells apart different events that reuse a sequence number and second', () => {
     const a = retransmissionKey(parse(buildFrame(spec)));
     expect(retransmissionKey(parse(buildFrame({ ...spec, data: '#BEEF|Nri1/BA03' })))).not.toBe(a);
@@ -185,7 +195,12 @@ describe('pipeline adapter', () => {
     const bucketStart = new Date(Math.ceil(at.getTime() / UNTIMESTAMPED_BUCKET_MS) * UNTIMESTAMPED_BUCKET_MS);
     expect(frameKey(frame, bucketStart)).toBe(frameKey(frame, new Date(bucketStart.getTime() + 60_000)));
     expect(frameKey(frame, bucketStart)).not.toBe(frameKey(frame, new Date(bucketStart.getTime() - 1)));
-    expect(frameKey(frame, bucketStart).startsWith(retransmissionKey(frame))).toBe(true);
+    // The bucket stands where the timestamp would: first, so keys index in time order.
+    const bucket = Math.floor(bucketStart.getTime() / UNTIMESTAMPED_BUCKET_MS);
+    expect(retransmissionKey(frame).startsWith('dc09:-:BEEF:')).toBe(true);
+    expect(frameKey(frame, bucketStart)).toBe(
+      `dc09:r${bucket}${retransmissionKey(frame).slice('dc09:-'.length)}`,
+    );
     // A timestamped frame keeps its identity whenever it arrives.
     const stamped = parse(buildFrame(spec));
     expect(frameKey(stamped, at)).toBe(frameKey(stamped, new Date(at.getTime() + 86_400_000)));

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import {
   formatIssuePath,
   simulationRequestSchema,
@@ -10,6 +10,7 @@ import {
 } from '../../../../contracts/risk-simulation.js';
 import { errorStatus, type ErrorCode } from '../../../../contracts/errors.js';
 import { AppError } from '../../../platform/errors.js';
+import { startModuleWorker } from '../../../platform/worker.js';
 import { BLOCK_SIZE, expectedLossEvents } from './scenario.js';
 import type { Summary } from './statistics.js';
 import {
@@ -185,13 +186,7 @@ function required<T>(value: T | undefined): T {
 }
 
 function startWorker(workerData: { request: SimulationRequest; seed: number }): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./worker.js', import.meta.url), { workerData });
-  // Running from TypeScript source (Vitest, tsx): `--import tsx` in a worker's execArgv does not
-  // reach its module loader on Node 20, so a bootstrap registers tsx and then loads the worker.
-  const source = new URL('./worker.ts', import.meta.url).href;
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return startModuleWorker(import.meta.url, './worker.js', { workerData });
 }
 
 interface ScenarioState {
