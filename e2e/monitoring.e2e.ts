@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import mqtt from 'mqtt';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PanelSimulator } from '../src/server/modules/monitoring/dc09/simulator.js';
@@ -28,19 +30,31 @@ describe.each(e2eDialects())('the alarm desk on %s', (dialect) => {
   let context: BrowserContext;
   let page: Page;
   let dc09Port: number;
+  let siteId: string;
+  const topicPrefix = `e2e-${randomBytes(4).toString('hex')}`;
   const panels: PanelSimulator[] = [];
 
   beforeAll(async () => {
     browser = await launchBrowser();
     dc09Port = await freePort();
     // startVigil passes the environment on to `vigil serve`, which starts the DC-09 receiver.
-    const previous = process.env.VIGIL_DC09_PORT;
-    process.env.VIGIL_DC09_PORT = String(dc09Port);
+    // The real Mosquitto broker too, on topics of this run's own (the two databases' runs differ).
+    const serverEnv: Record<string, string> = {
+      VIGIL_DC09_PORT: String(dc09Port),
+      VIGIL_MQTT_URL: 'mqtt://127.0.0.1:1883',
+      VIGIL_MQTT_FRIGATE_TOPIC: `${topicPrefix}/frigate`,
+      VIGIL_MQTT_Z2M_TOPIC: `${topicPrefix}/z2m`,
+      VIGIL_MQTT_EVENTS_TOPIC: `${topicPrefix}/events`,
+    };
+    const previous = Object.fromEntries(Object.keys(serverEnv).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, serverEnv);
     try {
       vigil = await startVigil(dialect, admin);
     } finally {
-      if (previous === undefined) delete process.env.VIGIL_DC09_PORT;
-      else process.env.VIGIL_DC09_PORT = previous;
+      for (const [name, value] of Object.entries(previous)) {
+        if (value === undefined) Reflect.deleteProperty(process.env, name);
+        else process.env[name] = value;
+      }
     }
     context = await browser.newContext({
       baseURL: vigil.baseUrl,
@@ -73,11 +87,13 @@ describe.each(e2eDialects())('the alarm desk on %s', (dialect) => {
       expect(response.status(), JSON.stringify(body)).toBe(201);
       return body;
     };
-    await post('/api/v1/sites', {
-      name: 'Harbour depot',
-      code: 'HBR',
-      timezone: 'Europe/Paris',
-    });
+    siteId = (
+      await post('/api/v1/sites', {
+        name: 'Harbour depot',
+        code: 'HBR',
+        timezone: 'Europe/Paris',
+      })
+    ).id;
     await post('/api/v1/alarm-sops', {
       alarmType: 'intrusion',
       title: 'Burglary',
@@ -197,5 +213,88 @@ describe.each(e2eDialects())('the alarm desk on %s', (dialect) => {
     await page.getByRole('img', { name: 'False-alarm rate by device' }).locator('svg').waitFor();
     await snapshot(page, 'site-health');
     expect(scriptErrors).toEqual([]);
+  });
+
+  it('shows a camera’s person over MQTT and an HTTP client’s duress live, without a reload', async () => {
+    const me = (await (await page.request.get('/api/v1/me')).json()) as { csrfToken: string };
+    const post = async (url: string, data: unknown) => {
+      const response = await page.request.post(url, { data, headers: { 'x-csrf-token': me.csrfToken } });
+      const body = (await response.json()) as { id: string; token: string };
+      expect(response.status(), JSON.stringify(body)).toBe(201);
+      return body;
+    };
+    await post('/api/v1/devices', {
+      name: 'Quay camera',
+      kind: 'camera',
+      siteId,
+      frigate: { camera: 'quay' },
+    });
+    await post('/api/v1/devices', {
+      name: 'Gatehouse button',
+      kind: 'duress_button',
+      siteId,
+      externalId: 'gate-duress',
+    });
+    const { token } = await post('/api/v1/tokens', {
+      name: 'access control bridge',
+      permissions: ['ingest'],
+    });
+
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'Alarm desk' }).click();
+    await page.getByRole('heading', { name: 'Alarm desk' }).waitFor();
+    await page.getByTestId('stream-state').getByText('Live').waitFor();
+
+    // Frigate publishes a person on the quay camera to the real broker.
+    const publisher = await mqtt.connectAsync('mqtt://127.0.0.1:1883', {
+      clientId: `${topicPrefix}-frigate`,
+    });
+    try {
+      const detection = {
+        id: `${Date.now() / 1000}-e2e`,
+        camera: 'quay',
+        label: 'person',
+        score: 0.84,
+        top_score: 0.91,
+        false_positive: false,
+        start_time: Date.now() / 1000,
+        end_time: null,
+        current_zones: ['berth'],
+        entered_zones: ['berth'],
+      };
+      await publisher.publishAsync(
+        `${topicPrefix}/frigate/events`,
+        JSON.stringify({ type: 'new', before: detection, after: detection }),
+        { qos: 1 },
+      );
+    } finally {
+      await publisher.endAsync();
+    }
+    const person = page.getByTestId('alarm-row').filter({ hasText: 'Person detected' });
+    await person.waitFor({ timeout: 10_000 });
+    await expect(person.textContent()).resolves.toMatch(/Quay camera/);
+    await expect(person.textContent()).resolves.toMatch(/zone berth/);
+
+    // An access-control bridge posts a duress code over HTTP with its ingest token.
+    const response = await fetch(`${vigil.baseUrl}/api/v1/ingest/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        events: [
+          { id: 'duress-1', externalId: 'gate-duress', type: 'duress', occurredAt: new Date().toISOString() },
+        ],
+      }),
+    });
+    expect(response.status).toBe(202);
+    const duress = page.getByTestId('alarm-row').filter({ hasText: 'Duress' });
+    await duress.waitFor({ timeout: 10_000 });
+    await expect(duress.textContent()).resolves.toMatch(/Gatehouse button/);
+    // Critical: the desk puts it above the camera's medium alarm.
+    const order = await page.getByTestId('alarm-row').allTextContents();
+    const at = (pattern: RegExp) => order.findIndex((text) => pattern.test(text));
+    expect(at(/Duress/)).toBeGreaterThanOrEqual(0);
+    expect(at(/Duress/)).toBeLessThan(at(/Person detected/));
+    await page.getByTestId('critical-banner').waitFor();
+    await snapshot(page, 'alarm-desk-sources');
   });
 });

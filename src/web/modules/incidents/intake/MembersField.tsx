@@ -1,39 +1,25 @@
 import { MultiSelect, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { rolePermissions } from '../../../../contracts/access.js';
-import { userSchema } from '../../../../contracts/identity.js';
-import { apiAll } from '../../../app/api.js';
 import { useSession } from '../../../app/session.js';
+import { useCaseWorkers } from '../case/queries.js';
 import type { IntakeForm } from './form.js';
 
 /**
  * The team of a confidential case: only its members (and the CSO) will see it. The reporter is
- * always a member. Choosing others needs the user directory (users:read); without it they are
- * added from the case page.
+ * always a member. Case managers choose the others from the people who can work on cases
+ * (`/api/v1/incident-case-workers`); everyone else adds them from the case page later.
  */
 export function MembersField({ form }: { form: IntakeForm }) {
   const { can, me } = useSession();
-  const mayList = can('users:read');
-  const users = useQuery({
-    queryKey: ['users', 'directory'],
-    queryFn: async () => (await apiAll('/api/v1/users', userSchema)).items,
-    enabled: mayList,
-    staleTime: 60_000,
-  });
-  // Only people who can work on cases can be members (the server refuses the others).
+  const mayList = can('incidents:manage');
+  const workers = useCaseWorkers();
   const options = useMemo(
     () =>
-      (users.data ?? [])
-        .filter(
-          (user) =>
-            user.status === 'active' &&
-            user.id !== me.id &&
-            rolePermissions[user.role].includes('incidents:read'),
-        )
-        .map((user) => ({ value: user.id, label: `${user.name} (${user.role})` }))
+      workers.workers
+        .filter((worker) => worker.id !== me.id)
+        .map((worker) => ({ value: worker.id, label: `${worker.name} (${worker.role})` }))
         .sort((a, b) => a.label.localeCompare(b.label)),
-    [users.data, me.id],
+    [workers.workers, me.id],
   );
   if (!mayList)
     return (
@@ -46,13 +32,13 @@ export function MembersField({ form }: { form: IntakeForm }) {
     <MultiSelect
       label="Team members"
       description="You are a member already; administrators see every case."
-      placeholder={users.isPending ? 'Loading users…' : 'Choose people'}
+      placeholder={workers.isLoading ? 'Loading people…' : 'Choose people'}
       data={options}
       searchable
       clearable
-      nothingFoundMessage="No such user"
+      nothingFoundMessage="No such person"
       {...form.getInputProps('members')}
-      error={form.errors.members ?? (users.isError ? 'The users could not be loaded.' : undefined)}
+      error={form.errors.members ?? (workers.error ? 'The list of people could not be loaded.' : undefined)}
     />
   );
 }
