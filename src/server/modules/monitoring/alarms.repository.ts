@@ -207,12 +207,27 @@ export async function insertAlarms(tx: Tx, rows: MonitoringAlarmsTable[]): Promi
 /** Writes what ingestion changed on an open alarm (count, last time, restore). */
 type AlarmRuntime = Pick<MonitoringAlarmsTable, 'id' | 'count' | 'last_at' | 'restored_at' | 'priority'>;
 
-/** Writes the folding state of many alarms, one statement per 500 (see updateDevicesRuntime). */
+/**
+ * Writes the folding state of many alarms (see updateDevicesRuntime): on SQLite one statement
+ * whose rows come as one JSON parameter, so its text never changes and it is prepared once; on
+ * PostgreSQL UPDATE … FROM VALUES, one statement per 500.
+ */
 export async function updateAlarmsRuntime(
   tx: Tx,
+  dialect: Dialect,
   rows: readonly AlarmRuntime[],
   updatedAt: string,
 ): Promise<void> {
+  if (rows.length === 0) return;
+  if (dialect === 'sqlite') {
+    const json = JSON.stringify(rows.map((r) => [r.id, r.count, r.last_at, r.restored_at, r.priority]));
+    await sql`update monitoring_alarms set count = v.count, last_at = v.last_at,
+      restored_at = v.restored_at, priority = v.priority, updated_at = ${updatedAt}, version = version + 1
+      from (select value ->> 0 as id, value ->> 1 as count, value ->> 2 as last_at,
+        value ->> 3 as restored_at, value ->> 4 as priority from json_each(${json})) as v
+      where monitoring_alarms.id = v.id`.execute(tx);
+    return;
+  }
   for (const part of chunks(rows, 500)) {
     const values = sql.join(
       part.map(

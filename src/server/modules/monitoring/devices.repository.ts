@@ -8,7 +8,7 @@ import {
 } from '../../../contracts/monitoring.js';
 import type { Principal } from '../../platform/access/principal.js';
 import { siteVisible } from '../../platform/access/scope.js';
-import type { Db, Tx } from '../../platform/db/database.js';
+import type { Db, Dialect, Tx } from '../../platform/db/database.js';
 import { decodeCursor, pageOf } from '../../platform/http/cursor.js';
 import type {
   MonitoringDeviceOutagesTable,
@@ -258,11 +258,29 @@ type DeviceRuntime = Pick<
 >;
 
 /**
- * Writes the runtime state of many devices in one statement per 500 (UPDATE … FROM VALUES, on
- * SQLite and PostgreSQL alike): an ingestion batch from a thousand panels touches a thousand
- * devices, and a statement each was most of the commit's cost.
+ * Writes the runtime state of many devices in one statement: an ingestion batch from a thousand
+ * panels touches a thousand devices, and a statement each was most of the commit's cost. On
+ * SQLite the rows come as one JSON parameter (the statement's text never changes, so it is
+ * prepared once, where a VALUES list of each batch's length was prepared anew every time); on
+ * PostgreSQL UPDATE … FROM VALUES, one statement per 500.
  */
-export async function updateDevicesRuntime(tx: Tx, rows: readonly DeviceRuntime[]): Promise<void> {
+export async function updateDevicesRuntime(
+  tx: Tx,
+  dialect: Dialect,
+  rows: readonly DeviceRuntime[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  if (dialect === 'sqlite') {
+    const json = JSON.stringify(
+      rows.map((r) => [r.id, r.status, r.last_seen_at, r.status_changed_at, r.supervision_due_at]),
+    );
+    await sql`update monitoring_devices set status = v.status, last_seen_at = v.last_seen_at,
+      status_changed_at = v.status_changed_at, supervision_due_at = v.supervision_due_at
+      from (select value ->> 0 as id, value ->> 1 as status, value ->> 2 as last_seen_at,
+        value ->> 3 as status_changed_at, value ->> 4 as supervision_due_at from json_each(${json})) as v
+      where monitoring_devices.id = v.id`.execute(tx);
+    return;
+  }
   for (const part of chunks(rows, 500)) {
     const values = sql.join(
       part.map(

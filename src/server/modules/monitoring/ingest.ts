@@ -710,7 +710,7 @@ class GroupRun {
       if (!alarm.dirty) continue;
       (alarm.stored ? changed : fresh).push(alarm.row);
     }
-    await updateAlarmsRuntime(this.tx, changed, now);
+    await updateAlarmsRuntime(this.tx, this.ctx.database.dialect, changed, now);
     await insertAlarms(this.tx, fresh);
   }
 
@@ -718,6 +718,7 @@ class GroupRun {
     const newTroubles = [];
     await updateDevicesRuntime(
       this.tx,
+      this.ctx.database.dialect,
       [...this.devicesById.values()].filter((device) => device.dirty).map((device) => device.row),
     );
     for (const device of this.devicesById.values()) {
