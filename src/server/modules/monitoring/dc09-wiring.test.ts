@@ -129,7 +129,7 @@ describe.each(dialects)('DC-09 receiver in the server (%s)', (dialect) => {
 });
 
 describe('DC-09 limits from the configuration', () => {
-  let t: TestEnv;
+  let t: TestEnv | undefined;
   afterAll(async () => t?.close());
 
   it('refuses connections beyond VIGIL_DC09_MAX_CONNECTIONS_PER_ADDRESS', async () => {
@@ -155,5 +155,15 @@ describe('DC-09 limits from the configuration', () => {
     await expect(closedSoon(third)).resolves.toBe(true);
     await expect(closedSoon(a)).resolves.toBe(false);
     for (const socket of [a, b, third]) socket.destroy();
+  });
+
+  it('shuts down promptly while its receiver thread is being restarted', async () => {
+    const env = t;
+    if (!env) throw new Error('no server');
+    await dc09ReceiverOf(env.server.ctx)?.thread().terminate();
+    t = undefined;
+    const started = Date.now();
+    await env.close();
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });

@@ -112,6 +112,8 @@ interface Running {
   worker: Worker;
   port: number;
   host: string;
+  /** Resolves when the thread has exited (for whatever reason). */
+  exited: Promise<void>;
 }
 
 /**
@@ -140,6 +142,7 @@ export async function startDc09ReceiverThread(options: ReceiverThreadOptions): P
     };
     const worker = startModuleWorker(import.meta.url, './receiver-worker.js', { workerData: data });
     newest = worker;
+    const exited = new Promise<void>((settle) => worker.once('exit', () => settle()));
     const post = (message: ToReceiverThread): void => worker.postMessage(message);
     return new Promise<Running>((resolve, reject) => {
       let started = false;
@@ -171,7 +174,7 @@ export async function startDc09ReceiverThread(options: ReceiverThreadOptions): P
             return;
           case 'ready':
             started = true;
-            resolve({ worker, port: message.port, host: message.host });
+            resolve({ worker, port: message.port, host: message.host, exited });
             return;
         }
       });
@@ -184,18 +187,25 @@ export async function startDc09ReceiverThread(options: ReceiverThreadOptions): P
       worker.on('exit', (code) => {
         if (!started)
           reject(new Error(`the DC-09 receiver thread exited with code ${code} before listening`));
-        else if (!closing && current.worker === worker) void restart(code);
+        else if (!closing && current?.worker === worker) void restart(code);
       });
     });
   };
 
   const restart = async (code: number): Promise<void> => {
+    const port = current?.port ?? options.port;
     options.logger.error({ code }, 'dc09: the receiver thread stopped; starting it again');
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, RESTART_DELAY_MS));
       if (closing) return;
       try {
-        current = await spawn(current.port);
+        const next = await spawn(port);
+        current = next;
+        if (closing) {
+          // close() ran while this thread was starting: it has nothing to finish.
+          await next.worker.terminate();
+          return;
+        }
         restarts += 1;
         options.logger.warn({ port: current.port, restarts }, 'dc09: receiver thread started again');
         return;
@@ -205,27 +215,31 @@ export async function startDc09ReceiverThread(options: ReceiverThreadOptions): P
     }
   };
 
-  let current: Running;
+  let current: Running | undefined;
+  let first: Running;
   try {
-    current = await spawn(options.port);
+    first = await spawn(options.port);
+    current = first;
   } catch (error) {
     unsubscribe();
     throw error;
   }
   return {
-    port: current.port,
-    host: current.host,
+    port: first.port,
+    host: first.host,
     stats: () => ({ ...stats, refused: { ...stats.refused } }),
     restarts: () => restarts,
-    thread: () => current.worker,
+    thread: () => (current ?? first).worker,
     close: async ({ graceMs = 10_000 } = {}) => {
       if (closing) return;
       closing = true;
       unsubscribe();
-      const { worker } = current;
+      // The current thread finishes what it holds (a thread that died, and one restarting, have
+      // nothing to finish: the restart loop stops itself).
+      const { worker, exited } = current ?? first;
       const done = new Promise<void>((settle) => {
         closed = settle;
-        worker.once('exit', () => settle());
+        void exited.then(settle);
       });
       worker.postMessage({ t: 'close', graceMs } satisfies ToReceiverThread);
       await done;
