@@ -1,21 +1,8 @@
-import { FormDrawer, VersionedEditor } from '../../app/editor.js';
-import {
-  Alert,
-  Badge,
-  Button,
-  Divider,
-  Group,
-  MultiSelect,
-  PasswordInput,
-  Select,
-  Stack,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { EditForm, FormDrawer, useEditSave, VersionedEditor } from '../../app/editor.js';
+import { Badge, Divider, Group, MultiSelect, PasswordInput, Select, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertTriangle } from '@tabler/icons-react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { allSiteRoles, roles, type Role } from '../../../contracts/access.js';
 import {
   createUserBody,
@@ -26,9 +13,7 @@ import {
   type UpdateUser,
   type User,
 } from '../../../contracts/identity.js';
-import { apiSend, isStale } from '../../app/api.js';
-import { showProblemOnForm } from '../../app/forms.js';
-import { StaleAlert } from '../../app/lists.js';
+import { apiSend } from '../../app/api.js';
 import { notifySuccess } from '../../app/notify.js';
 import { useSession } from '../../app/session.js';
 import { formatDateTime } from '../../app/time.js';
@@ -109,8 +94,6 @@ function UserForm({
   const { me } = useSession();
   const queryClient = useQueryClient();
   const directory = useSiteDirectory();
-  const [problem, setProblem] = useState<string | null>(null);
-  const [stale, setStale] = useState(false);
   const validateCreate = useMemo(() => validateWith(createUserBody, toCreateBody), []);
   const validateUpdate = useMemo(
     () => validateWith(updateUserBody, (values: UserValues) => (user ? toUpdateBody(user, values) : {})),
@@ -123,130 +106,109 @@ function UserForm({
       return Object.keys(toUpdateBody(user, values)).length === 0 ? {} : validateUpdate(values);
     },
   });
-  const save = useMutation({
-    mutationFn: (values: UserValues) =>
+  const save = useEditSave({
+    form,
+    fields,
+    unchanged: (values: UserValues) => user !== null && Object.keys(toUpdateBody(user, values)).length === 0,
+    save: (values: UserValues) =>
       user && etag
         ? apiSend('PATCH', `/api/v1/users/${user.id}`, userSchema, toUpdateBody(user, values), {
             ifMatch: etag,
           })
         : apiSend('POST', '/api/v1/users', userSchema, toCreateBody(values)),
-    onSuccess: async (saved) => {
+    onSaved: async (saved) => {
       notifySuccess(user ? `${saved.name} saved.` : `${saved.name} can now sign in as ${saved.role}.`);
       await queryClient.invalidateQueries({ queryKey: usersKey });
-      onDone();
     },
-    onError: (error) => {
-      if (isStale(error)) setStale(true);
-      else setProblem(showProblemOnForm(form, error, fields));
-    },
+    onDone,
   });
   const allSites = allSiteRoles.includes(form.values.role);
   const isSelf = user?.id === me.id;
 
   return (
-    <form
-      onSubmit={form.onSubmit((values) => {
-        setProblem(null);
-        if (user && Object.keys(toUpdateBody(user, values)).length === 0) {
-          onDone();
-          return;
-        }
-        save.mutate(values);
-      })}
-      noValidate
+    <EditForm
+      save={save}
+      onReload={onReload}
+      reloading={reloading}
+      onCancel={onDone}
+      submitLabel={user ? 'Save changes' : 'Create user'}
     >
-      <Stack gap="md">
-        {stale ? <StaleAlert onReload={onReload} reloading={reloading} /> : null}
-        {problem ? (
-          <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} role="alert">
-            {problem}
-          </Alert>
-        ) : null}
-        {user ? (
-          <Group gap="xs">
-            <Text size="sm" c="dimmed">
-              {user.email}
-            </Text>
-            {user.sso ? (
-              <Badge size="xs" variant="outline">
-                single sign-on
-              </Badge>
-            ) : null}
-          </Group>
-        ) : (
-          <TextInput
-            label="Email"
-            type="email"
-            required
-            data-autofocus
-            description="The address the person signs in with."
-            {...form.getInputProps('email')}
-          />
-        )}
-        <TextInput label="Name" required {...form.getInputProps('name')} />
-        <Select
-          label="Role"
-          data={roleOptions}
-          allowDeselect={false}
-          required
-          description={roleDescriptions[form.values.role]}
-          disabled={isSelf}
-          {...form.getInputProps('role')}
-        />
-        <MultiSelect
-          label="Sites"
-          data={directory.options}
-          searchable
-          clearable
-          placeholder={form.values.sites.length === 0 ? 'No site' : undefined}
-          description={
-            allSites
-              ? 'This role sees every site; assigned sites only matter if the role changes.'
-              : 'The user sees the records of these sites only.'
-          }
-          nothingFoundMessage="No such site"
-          {...form.getInputProps('sites')}
-        />
-        {user ? (
-          <Select
-            label="Status"
-            data={userStatus.options}
-            allowDeselect={false}
-            disabled={isSelf}
-            description={
-              isSelf
-                ? 'Another administrator changes your own role and status.'
-                : 'Disabled users cannot sign in.'
-            }
-            {...form.getInputProps('status')}
-          />
-        ) : null}
-        <Divider label={user ? 'Reset password' : 'Password'} labelPosition="left" />
-        <PasswordInput
-          label={user ? 'New password' : 'Initial password'}
-          autoComplete="new-password"
-          description={
-            user
-              ? 'Leave empty to keep the current password. Setting one ends the user’s sessions.'
-              : 'Optional. Without one the user signs in with single sign-on only, until a password is set.'
-          }
-          {...form.getInputProps('password')}
-        />
-        {user?.lastLoginAt ? (
-          <Text size="xs" c="dimmed">
-            Last signed in {formatDateTime(user.lastLoginAt)}
+      {user ? (
+        <Group gap="xs">
+          <Text size="sm" c="dimmed">
+            {user.email}
           </Text>
-        ) : null}
-        <Group justify="flex-end" mt="sm">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending} disabled={stale}>
-            {user ? 'Save changes' : 'Create user'}
-          </Button>
+          {user.sso ? (
+            <Badge size="xs" variant="outline">
+              single sign-on
+            </Badge>
+          ) : null}
         </Group>
-      </Stack>
-    </form>
+      ) : (
+        <TextInput
+          label="Email"
+          type="email"
+          required
+          data-autofocus
+          description="The address the person signs in with."
+          {...form.getInputProps('email')}
+        />
+      )}
+      <TextInput label="Name" required {...form.getInputProps('name')} />
+      <Select
+        label="Role"
+        data={roleOptions}
+        allowDeselect={false}
+        required
+        description={roleDescriptions[form.values.role]}
+        disabled={isSelf}
+        {...form.getInputProps('role')}
+      />
+      <MultiSelect
+        label="Sites"
+        data={directory.options}
+        searchable
+        clearable
+        placeholder={form.values.sites.length === 0 ? 'No site' : undefined}
+        description={
+          allSites
+            ? 'This role sees every site; assigned sites only matter if the role changes.'
+            : 'The user sees the records of these sites only.'
+        }
+        nothingFoundMessage="No such site"
+        {...form.getInputProps('sites')}
+      />
+      {user ? (
+        <Select
+          label="Status"
+          data={userStatus.options}
+          allowDeselect={false}
+          disabled={isSelf}
+          description={
+            isSelf
+              ? 'Another administrator changes your own role and status.'
+              : 'Disabled users cannot sign in.'
+          }
+          {...form.getInputProps('status')}
+        />
+      ) : null}
+      <Divider label={user ? 'Reset password' : 'Password'} labelPosition="left" />
+      <PasswordInput
+        label={user ? 'New password' : 'Initial password'}
+        autoComplete="new-password"
+        description={
+          user
+            ? 'Leave empty to keep the current password. Setting one ends the user’s sessions.'
+            : 'Optional. Without one the user signs in with single sign-on only, until a password is set.'
+        }
+        {...form.getInputProps('password')}
+      />
+      {user?.lastLoginAt ? (
+        <Text size="xs" c="dimmed">
+          Last signed in {formatDateTime(user.lastLoginAt)}
+        </Text>
+      ) : null}
+    </EditForm>
   );
 }
 

@@ -1,23 +1,18 @@
-import { FormDrawer, VersionedEditor } from '../../app/editor.js';
+import { EditForm, FormDrawer, useEditSave, VersionedEditor } from '../../app/editor.js';
 import {
-  Alert,
-  Button,
   Checkbox,
   Divider,
-  Group,
   NumberInput,
   PasswordInput,
   Select,
   SimpleGrid,
-  Stack,
   Text,
   Textarea,
   TextInput,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertTriangle } from '@tabler/icons-react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import type { z } from 'zod';
 import {
   createDeviceBody,
@@ -29,9 +24,8 @@ import {
   type KeyEncoding,
   type UpdateDevice,
 } from '../../../contracts/monitoring.js';
-import { apiSend, isStale } from '../../app/api.js';
-import { showProblemOnForm, type FormErrors } from '../../app/forms.js';
-import { StaleAlert } from '../../app/lists.js';
+import { apiSend } from '../../app/api.js';
+import { type FormErrors } from '../../app/forms.js';
 import { notifySuccess } from '../../app/notify.js';
 import { orNull, validateWith } from '../../app/validation.js';
 import { useSiteDirectory } from '../sites/directory.js';
@@ -169,8 +163,6 @@ function DeviceForm({
 }) {
   const queryClient = useQueryClient();
   const directory = useSiteDirectory();
-  const [problem, setProblem] = useState<string | null>(null);
-  const [stale, setStale] = useState(false);
   const validateCreate = useMemo(() => validateWith(createDeviceBody, toCreateBody), []);
   const validateUpdate = useMemo(
     () =>
@@ -204,125 +196,105 @@ function DeviceForm({
       return flat;
     },
   });
-  const save = useMutation({
-    mutationFn: (values: DeviceValues) =>
+  const save = useEditSave({
+    form,
+    fields,
+    unchanged: (values: DeviceValues) =>
+      device !== null && Object.keys(toUpdateBody(device, values)).length === 0,
+    save: (values: DeviceValues) =>
       device && etag
         ? apiSend('PATCH', `/api/v1/devices/${device.id}`, deviceSchema, toUpdateBody(device, values), {
             ifMatch: etag,
           })
         : apiSend('POST', '/api/v1/devices', deviceSchema, toCreateBody(values)),
-    onSuccess: async (saved) => {
+    onSaved: async (saved) => {
       notifySuccess(`${saved.name} ${device ? 'saved' : 'registered'}.`);
       await queryClient.invalidateQueries({ queryKey: devicesKey });
-      onDone();
     },
-    onError: (error) => {
-      if (isStale(error)) setStale(true);
-      else setProblem(showProblemOnForm(form, error, fields));
-    },
+    onDone,
   });
 
   return (
-    <form
-      onSubmit={form.onSubmit((values) => {
-        setProblem(null);
-        if (device && Object.keys(toUpdateBody(device, values)).length === 0) {
-          onDone();
-          return;
-        }
-        save.mutate(values);
-      })}
-      noValidate
+    <EditForm
+      save={save}
+      onReload={onReload}
+      reloading={reloading}
+      onCancel={onDone}
+      submitLabel={device ? 'Save changes' : 'Register device'}
     >
-      <Stack gap="md">
-        {stale ? <StaleAlert onReload={onReload} reloading={reloading} /> : null}
-        {problem ? (
-          <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} role="alert">
-            {problem}
-          </Alert>
-        ) : null}
-        <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
-        <SimpleGrid cols={2}>
-          <Select
-            label="Kind"
-            data={optionsOf(deviceKinds)}
-            allowDeselect={false}
-            {...form.getInputProps('kind')}
-          />
-          <Select
-            label="Site"
-            data={directory.options}
-            searchable
-            required
-            allowDeselect={false}
-            nothingFoundMessage="No such site"
-            {...form.getInputProps('siteId')}
-          />
-        </SimpleGrid>
-        <NumberInput
-          label="Supervision (seconds)"
-          description="The device reports at least this often (heartbeat or link test); empty: not supervised"
-          min={10}
-          allowDecimal={false}
-          {...form.getInputProps('supervisionSeconds')}
+      <TextInput label="Name" required data-autofocus {...form.getInputProps('name')} />
+      <SimpleGrid cols={2}>
+        <Select
+          label="Kind"
+          data={optionsOf(deviceKinds)}
+          allowDeselect={false}
+          {...form.getInputProps('kind')}
         />
-        <Divider label="Connections" labelPosition="left" />
-        <SimpleGrid cols={3}>
-          <TextInput label="DC-09 account" {...form.getInputProps('dc09Account')} />
-          <PasswordInput
-            label="DC-09 key"
-            description={device?.dc09?.hasKey ? 'A key is set; leave empty to keep it' : 'AES key, optional'}
-            autoComplete="off"
-            {...form.getInputProps('dc09Key')}
-          />
-          <Select
-            label="Key encoding"
-            data={[
-              { value: 'hex', label: 'Hexadecimal' },
-              { value: 'ascii', label: 'ASCII' },
-            ]}
-            allowDeselect={false}
-            {...form.getInputProps('dc09KeyEncoding')}
-          />
-        </SimpleGrid>
-        {device?.dc09?.hasKey ? (
-          <Checkbox label="Remove the DC-09 key" {...form.getInputProps('removeKey', { type: 'checkbox' })} />
-        ) : null}
-        <SimpleGrid cols={3}>
-          <TextInput label="Frigate camera" {...form.getInputProps('frigateCamera')} />
-          <TextInput label="Zigbee2MQTT name" {...form.getInputProps('zigbeeName')} />
-          <TextInput label="External id" {...form.getInputProps('externalId')} />
-        </SimpleGrid>
-        <Divider label="Equipment" labelPosition="left" />
-        <SimpleGrid cols={2}>
-          <TextInput label="Vendor" {...form.getInputProps('vendor')} />
-          <TextInput label="Model" {...form.getInputProps('model')} />
-          <TextInput label="Firmware" {...form.getInputProps('firmware')} />
-          <TextInput label="Serial number" {...form.getInputProps('serial')} />
-          <TextInput label="Location" {...form.getInputProps('location')} />
-          <TextInput label="Zone" {...form.getInputProps('zone')} />
-        </SimpleGrid>
-        <SimpleGrid cols={3}>
-          <TextInput type="date" label="Installed on" {...form.getInputProps('installedOn')} />
-          <TextInput type="date" label="Last maintenance" {...form.getInputProps('lastMaintenanceOn')} />
-          <TextInput type="date" label="Next maintenance" {...form.getInputProps('nextMaintenanceOn')} />
-        </SimpleGrid>
-        <Textarea label="Notes" autosize minRows={2} maxRows={6} {...form.getInputProps('notes')} />
-        {device && device.troubles.length > 0 ? (
-          <Text size="sm" c="orange">
-            Open troubles: {device.troubles.map((trouble) => trouble.condition).join(', ')}
-          </Text>
-        ) : null}
-        <Group justify="flex-end" mt="sm">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending} disabled={stale}>
-            {device ? 'Save changes' : 'Register device'}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+        <Select
+          label="Site"
+          data={directory.options}
+          searchable
+          required
+          allowDeselect={false}
+          nothingFoundMessage="No such site"
+          {...form.getInputProps('siteId')}
+        />
+      </SimpleGrid>
+      <NumberInput
+        label="Supervision (seconds)"
+        description="The device reports at least this often (heartbeat or link test); empty: not supervised"
+        min={10}
+        allowDecimal={false}
+        {...form.getInputProps('supervisionSeconds')}
+      />
+      <Divider label="Connections" labelPosition="left" />
+      <SimpleGrid cols={3}>
+        <TextInput label="DC-09 account" {...form.getInputProps('dc09Account')} />
+        <PasswordInput
+          label="DC-09 key"
+          description={device?.dc09?.hasKey ? 'A key is set; leave empty to keep it' : 'AES key, optional'}
+          autoComplete="off"
+          {...form.getInputProps('dc09Key')}
+        />
+        <Select
+          label="Key encoding"
+          data={[
+            { value: 'hex', label: 'Hexadecimal' },
+            { value: 'ascii', label: 'ASCII' },
+          ]}
+          allowDeselect={false}
+          {...form.getInputProps('dc09KeyEncoding')}
+        />
+      </SimpleGrid>
+      {device?.dc09?.hasKey ? (
+        <Checkbox label="Remove the DC-09 key" {...form.getInputProps('removeKey', { type: 'checkbox' })} />
+      ) : null}
+      <SimpleGrid cols={3}>
+        <TextInput label="Frigate camera" {...form.getInputProps('frigateCamera')} />
+        <TextInput label="Zigbee2MQTT name" {...form.getInputProps('zigbeeName')} />
+        <TextInput label="External id" {...form.getInputProps('externalId')} />
+      </SimpleGrid>
+      <Divider label="Equipment" labelPosition="left" />
+      <SimpleGrid cols={2}>
+        <TextInput label="Vendor" {...form.getInputProps('vendor')} />
+        <TextInput label="Model" {...form.getInputProps('model')} />
+        <TextInput label="Firmware" {...form.getInputProps('firmware')} />
+        <TextInput label="Serial number" {...form.getInputProps('serial')} />
+        <TextInput label="Location" {...form.getInputProps('location')} />
+        <TextInput label="Zone" {...form.getInputProps('zone')} />
+      </SimpleGrid>
+      <SimpleGrid cols={3}>
+        <TextInput type="date" label="Installed on" {...form.getInputProps('installedOn')} />
+        <TextInput type="date" label="Last maintenance" {...form.getInputProps('lastMaintenanceOn')} />
+        <TextInput type="date" label="Next maintenance" {...form.getInputProps('nextMaintenanceOn')} />
+      </SimpleGrid>
+      <Textarea label="Notes" autosize minRows={2} maxRows={6} {...form.getInputProps('notes')} />
+      {device && device.troubles.length > 0 ? (
+        <Text size="sm" c="orange">
+          Open troubles: {device.troubles.map((trouble) => trouble.condition).join(', ')}
+        </Text>
+      ) : null}
+    </EditForm>
   );
 }
 

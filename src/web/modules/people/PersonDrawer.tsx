@@ -1,9 +1,9 @@
-import { FormDrawer, VersionedEditor } from '../../app/editor.js';
-import { Alert, Button, Group, Select, SimpleGrid, Stack, Textarea, TextInput } from '@mantine/core';
+import { EditForm, FormDrawer, useEditSave, VersionedEditor } from '../../app/editor.js';
+import { Alert, Select, SimpleGrid, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertTriangle, IconLock } from '@tabler/icons-react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { IconLock } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import type { z } from 'zod';
 import {
   createPersonBody,
@@ -13,9 +13,7 @@ import {
   type Person,
   type UpdatePerson,
 } from '../../../contracts/people.js';
-import { apiSend, isStale } from '../../app/api.js';
-import { showProblemOnForm } from '../../app/forms.js';
-import { StaleAlert } from '../../app/lists.js';
+import { apiSend } from '../../app/api.js';
 import { notifySuccess } from '../../app/notify.js';
 import { orNull, validateWith } from '../../app/validation.js';
 import { useSiteDirectory } from '../sites/directory.js';
@@ -120,8 +118,6 @@ function PersonForm({
 }) {
   const queryClient = useQueryClient();
   const directory = useSiteDirectory();
-  const [problem, setProblem] = useState<string | null>(null);
-  const [stale, setStale] = useState(false);
   const validateCreate = useMemo(() => validateWith(createPersonBody, toCreateBody), []);
   const validateUpdate = useMemo(
     () =>
@@ -136,96 +132,76 @@ function PersonForm({
       return Object.keys(toUpdateBody(person, values)).length === 0 ? {} : validateUpdate(values);
     },
   });
-  const save = useMutation({
-    mutationFn: (values: PersonValues) =>
+  const save = useEditSave({
+    form,
+    fields,
+    unchanged: (values: PersonValues) =>
+      person !== null && Object.keys(toUpdateBody(person, values)).length === 0,
+    save: (values: PersonValues) =>
       person && etag
         ? apiSend('PATCH', `/api/v1/people/${person.id}`, personSchema, toUpdateBody(person, values), {
             ifMatch: etag,
           })
         : apiSend('POST', '/api/v1/people', personSchema, toCreateBody(values)),
-    onSuccess: async (saved) => {
+    onSaved: async (saved) => {
       notifySuccess(`${saved.firstName} ${saved.lastName} ${person ? 'saved' : 'added to the directory'}.`);
       await queryClient.invalidateQueries({ queryKey: peopleKey });
-      onDone();
     },
-    onError: (error) => {
-      if (isStale(error)) setStale(true);
-      else setProblem(showProblemOnForm(form, error, fields));
-    },
+    onDone,
   });
   const showPii = !person?.piiRedacted;
 
   return (
-    <form
-      onSubmit={form.onSubmit((values) => {
-        setProblem(null);
-        if (person && Object.keys(toUpdateBody(person, values)).length === 0) {
-          onDone();
-          return;
-        }
-        save.mutate(values);
-      })}
-      noValidate
+    <EditForm
+      save={save}
+      onReload={onReload}
+      reloading={reloading}
+      onCancel={onDone}
+      submitLabel={person ? 'Save changes' : 'Add person'}
     >
-      <Stack gap="md">
-        {stale ? <StaleAlert onReload={onReload} reloading={reloading} /> : null}
-        {problem ? (
-          <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} role="alert">
-            {problem}
-          </Alert>
-        ) : null}
-        <SimpleGrid cols={2}>
-          <TextInput label="First name" required data-autofocus {...form.getInputProps('firstName')} />
-          <TextInput label="Last name" required {...form.getInputProps('lastName')} />
-        </SimpleGrid>
-        <SimpleGrid cols={2}>
-          <Select
-            label="Site"
-            data={directory.options}
-            searchable
-            required
-            allowDeselect={false}
-            nothingFoundMessage="No such site"
-            {...form.getInputProps('siteId')}
-          />
-          <Select label="Kind" data={kindOptions} allowDeselect={false} {...form.getInputProps('kind')} />
-        </SimpleGrid>
-        <SimpleGrid cols={2}>
-          <TextInput label="Title" {...form.getInputProps('title')} />
-          <TextInput label="Department" {...form.getInputProps('department')} />
-        </SimpleGrid>
-        <TextInput label="Employee number" {...form.getInputProps('employeeNumber')} />
-        {showPii ? (
-          <>
-            <SimpleGrid cols={2}>
-              <TextInput label="Email" type="email" {...form.getInputProps('email')} />
-              <TextInput label="Phone" type="tel" {...form.getInputProps('phone')} />
-            </SimpleGrid>
-            <Textarea label="Notes" autosize minRows={2} maxRows={6} {...form.getInputProps('notes')} />
-          </>
-        ) : (
-          <Alert variant="light" color="gray" icon={<IconLock size={16} />}>
-            Contact details and notes are hidden from your role and stay as they are.
-          </Alert>
-        )}
-        {person ? (
-          <Select
-            label="Status"
-            data={personStatus.options}
-            allowDeselect={false}
-            {...form.getInputProps('status')}
-          />
-        ) : null}
-        <Group justify="flex-end" mt="sm">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending} disabled={stale}>
-            {person ? 'Save changes' : 'Add person'}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+      <SimpleGrid cols={2}>
+        <TextInput label="First name" required data-autofocus {...form.getInputProps('firstName')} />
+        <TextInput label="Last name" required {...form.getInputProps('lastName')} />
+      </SimpleGrid>
+      <SimpleGrid cols={2}>
+        <Select
+          label="Site"
+          data={directory.options}
+          searchable
+          required
+          allowDeselect={false}
+          nothingFoundMessage="No such site"
+          {...form.getInputProps('siteId')}
+        />
+        <Select label="Kind" data={kindOptions} allowDeselect={false} {...form.getInputProps('kind')} />
+      </SimpleGrid>
+      <SimpleGrid cols={2}>
+        <TextInput label="Title" {...form.getInputProps('title')} />
+        <TextInput label="Department" {...form.getInputProps('department')} />
+      </SimpleGrid>
+      <TextInput label="Employee number" {...form.getInputProps('employeeNumber')} />
+      {showPii ? (
+        <>
+          <SimpleGrid cols={2}>
+            <TextInput label="Email" type="email" {...form.getInputProps('email')} />
+            <TextInput label="Phone" type="tel" {...form.getInputProps('phone')} />
+          </SimpleGrid>
+          <Textarea label="Notes" autosize minRows={2} maxRows={6} {...form.getInputProps('notes')} />
+        </>
+      ) : (
+        <Alert variant="light" color="gray" icon={<IconLock size={16} />}>
+          Contact details and notes are hidden from your role and stay as they are.
+        </Alert>
+      )}
+      {person ? (
+        <Select
+          label="Status"
+          data={personStatus.options}
+          allowDeselect={false}
+          {...form.getInputProps('status')}
+        />
+      ) : null}
+    </EditForm>
   );
 }
 

@@ -1,9 +1,8 @@
-import { FormDrawer, VersionedEditor } from '../../app/editor.js';
-import { Alert, Button, Group, Select, Stack, Textarea, TextInput } from '@mantine/core';
+import { EditForm, FormDrawer, useEditSave, VersionedEditor } from '../../app/editor.js';
+import { Select, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertTriangle } from '@tabler/icons-react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import type { z } from 'zod';
 import {
   createSiteBody,
@@ -13,9 +12,7 @@ import {
   type Site,
   type UpdateSite,
 } from '../../../contracts/sites.js';
-import { apiSend, isStale } from '../../app/api.js';
-import { showProblemOnForm } from '../../app/forms.js';
-import { StaleAlert } from '../../app/lists.js';
+import { apiSend } from '../../app/api.js';
 import { notifySuccess } from '../../app/notify.js';
 import { browserTimeZone, timeZoneNames } from '../../app/time.js';
 import { orNull, validateWith } from '../../app/validation.js';
@@ -73,8 +70,6 @@ function SiteForm({
 }) {
   const queryClient = useQueryClient();
   const zones = useMemo(() => timeZoneNames(), []);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [stale, setStale] = useState(false);
   const validateCreate = useMemo(() => validateWith(createSiteBody, toCreateBody), []);
   const validateUpdate = useMemo(
     () => validateWith(updateSiteBody, (values: SiteValues) => (site ? toUpdateBody(site, values) : {})),
@@ -88,92 +83,71 @@ function SiteForm({
     },
   });
 
-  const save = useMutation({
-    mutationFn: (values: SiteValues) =>
+  const save = useEditSave({
+    form,
+    fields,
+    unchanged: (values: SiteValues) => site !== null && Object.keys(toUpdateBody(site, values)).length === 0,
+    save: (values: SiteValues) =>
       site && etag
         ? apiSend('PATCH', `/api/v1/sites/${site.id}`, siteSchema, toUpdateBody(site, values), {
             ifMatch: etag,
           })
         : apiSend('POST', '/api/v1/sites', siteSchema, toCreateBody(values)),
-    onSuccess: async (saved) => {
+    onSaved: async (saved) => {
       notifySuccess(site ? `Site ${saved.name} saved.` : `Site ${saved.name} (${saved.code}) created.`);
       await queryClient.invalidateQueries({ queryKey: sitesKey });
-      onDone();
     },
-    onError: (error) => {
-      if (isStale(error)) setStale(true);
-      else setProblem(showProblemOnForm(form, error, fields));
-    },
+    onDone,
   });
 
   return (
-    <form
-      onSubmit={form.onSubmit((values) => {
-        setProblem(null);
-        if (site && Object.keys(toUpdateBody(site, values)).length === 0) {
-          onDone();
-          return;
-        }
-        save.mutate(values);
-      })}
-      noValidate
+    <EditForm
+      save={save}
+      onReload={onReload}
+      reloading={reloading}
+      onCancel={onDone}
+      submitLabel={site ? 'Save changes' : 'Create site'}
     >
-      <Stack gap="md">
-        {stale ? <StaleAlert onReload={onReload} reloading={reloading} /> : null}
-        {problem ? (
-          <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} role="alert">
-            {problem}
-          </Alert>
-        ) : null}
-        <TextInput
-          label="Name"
-          placeholder="Headquarters"
-          required
-          data-autofocus
-          {...form.getInputProps('name')}
-        />
-        <TextInput
-          label="Code"
-          placeholder="HQ"
-          description={
-            site
-              ? 'The code is permanent: other records and exports refer to it.'
-              : 'Short and unique, e.g. HQ or PAR-01.'
-          }
-          required
-          disabled={site !== null}
-          {...form.getInputProps('code')}
-        />
+      <TextInput
+        label="Name"
+        placeholder="Headquarters"
+        required
+        data-autofocus
+        {...form.getInputProps('name')}
+      />
+      <TextInput
+        label="Code"
+        placeholder="HQ"
+        description={
+          site
+            ? 'The code is permanent: other records and exports refer to it.'
+            : 'Short and unique, e.g. HQ or PAR-01.'
+        }
+        required
+        disabled={site !== null}
+        {...form.getInputProps('code')}
+      />
+      <Select
+        label="Time zone"
+        description="Times of this site's records are shown in this zone."
+        data={zones}
+        searchable
+        required
+        allowDeselect={false}
+        nothingFoundMessage="No such time zone"
+        {...form.getInputProps('timezone')}
+      />
+      <Textarea label="Address" autosize minRows={2} maxRows={5} {...form.getInputProps('address')} />
+      {site ? (
         <Select
-          label="Time zone"
-          description="Times of this site's records are shown in this zone."
-          data={zones}
-          searchable
-          required
+          label="Status"
+          description="Archived sites stay in the records but take no new people or users."
+          data={siteStatus.options}
           allowDeselect={false}
-          nothingFoundMessage="No such time zone"
-          {...form.getInputProps('timezone')}
+          {...form.getInputProps('status')}
         />
-        <Textarea label="Address" autosize minRows={2} maxRows={5} {...form.getInputProps('address')} />
-        {site ? (
-          <Select
-            label="Status"
-            description="Archived sites stay in the records but take no new people or users."
-            data={siteStatus.options}
-            allowDeselect={false}
-            {...form.getInputProps('status')}
-          />
-        ) : null}
-        <Group justify="flex-end" mt="sm">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending} disabled={stale}>
-            {site ? 'Save changes' : 'Create site'}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+      ) : null}
+    </EditForm>
   );
 }
 

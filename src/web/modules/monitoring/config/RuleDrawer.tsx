@@ -1,6 +1,4 @@
 import {
-  Alert,
-  Button,
   Divider,
   Group,
   NumberInput,
@@ -13,9 +11,8 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertTriangle } from '@tabler/icons-react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { allSiteRoles } from '../../../../contracts/access.js';
 import {
   createRuleBody,
@@ -27,10 +24,8 @@ import {
   type EventType,
   type Rule,
 } from '../../../../contracts/monitoring.js';
-import { apiSend, isStale } from '../../../app/api.js';
-import { FormDrawer, VersionedEditor } from '../../../app/editor.js';
-import { showProblemOnForm } from '../../../app/forms.js';
-import { StaleAlert } from '../../../app/lists.js';
+import { apiSend } from '../../../app/api.js';
+import { EditForm, FormDrawer, useEditSave, VersionedEditor } from '../../../app/editor.js';
 import { notifySuccess } from '../../../app/notify.js';
 import { useSession } from '../../../app/session.js';
 import { validateWith } from '../../../app/validation.js';
@@ -75,8 +70,6 @@ function RuleForm({
   const allSites = allSiteRoles.includes(me.role);
   const activeSites = directory.options.filter((option) => !option.disabled);
   const onlySite = activeSites.length === 1 ? (activeSites[0]?.value ?? null) : null;
-  const [problem, setProblem] = useState<string | null>(null);
-  const [stale, setStale] = useState(false);
   const validateCreate = useMemo(() => validateWith(createRuleBody, toCreateBody), []);
   const validateUpdate = useMemo(
     () => validateWith(updateRuleBody, (values: RuleValues) => (rule ? toUpdateBody(rule, values) : {})),
@@ -100,196 +93,176 @@ function RuleForm({
   const zoneLabel =
     values.scope === 'organization' ? 'each site’s time zone' : (site?.timezone ?? 'the site’s time zone');
 
-  const save = useMutation({
-    mutationFn: (submitted: RuleValues) =>
+  const save = useEditSave({
+    form,
+    fields,
+    unchanged: (submitted: RuleValues) =>
+      rule !== null && Object.keys(toUpdateBody(rule, submitted)).length === 0,
+    save: (submitted: RuleValues) =>
       rule && etag
         ? apiSend('PATCH', `/api/v1/alarm-rules/${rule.id}`, ruleSchema, toUpdateBody(rule, submitted), {
             ifMatch: etag,
           })
         : apiSend('POST', '/api/v1/alarm-rules', ruleSchema, toCreateBody(submitted)),
-    onSuccess: async (saved) => {
+    onSaved: async (saved) => {
       notifySuccess(`Rule “${saved.name}” ${rule ? 'saved' : 'created'}.`);
       await queryClient.invalidateQueries({ queryKey: rulesKey });
-      onDone();
     },
-    onError: (error) => {
-      if (isStale(error)) setStale(true);
-      else setProblem(showProblemOnForm(form, error, fields));
-    },
+    onDone,
   });
 
   return (
-    <form
-      onSubmit={form.onSubmit((submitted) => {
-        setProblem(null);
-        if (rule && Object.keys(toUpdateBody(rule, submitted)).length === 0) {
-          onDone();
-          return;
-        }
-        save.mutate(submitted);
-      })}
-      noValidate
+    <EditForm
+      save={save}
+      onReload={onReload}
+      reloading={reloading}
+      onCancel={onDone}
+      submitLabel={rule ? 'Save changes' : 'Create rule'}
     >
-      <Stack gap="md">
-        {stale ? <StaleAlert onReload={onReload} reloading={reloading} /> : null}
-        {problem ? (
-          <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} role="alert">
-            {problem}
-          </Alert>
-        ) : null}
-        <TextInput
-          label="Name"
-          placeholder="e.g. Person detected after hours"
-          required
-          data-autofocus
-          {...form.getInputProps('name')}
-        />
-        {rule ? (
-          <Stack gap={2}>
-            <Text size="sm">
-              <Text span fw={500}>
-                {humanize(rule.eventType)}
-              </Text>{' '}
-              events{' '}
-              {scopeOf(rule) === 'organization'
-                ? 'at every site'
-                : scopeOf(rule) === 'site'
-                  ? `at ${directory.byId.get(rule.siteId ?? '')?.name ?? 'one site'}`
-                  : `from ${devices.get(rule.deviceId ?? '')?.name ?? 'one device'}`}
-            </Text>
-            <Text size="xs" c="dimmed">
-              The event type and scope of a rule are fixed. To change them, create a new rule and disable this
-              one.
-            </Text>
-          </Stack>
-        ) : (
-          <>
-            <Select
-              label="Event type"
-              placeholder="Choose the event this rule handles"
-              data={optionsOf(eventTypes)}
-              searchable
-              required
-              description={
-                values.eventType
-                  ? `Without a rule, ${humanize(values.eventType).toLowerCase()} ${typeDefault(values.eventType)}.`
-                  : 'From the normalized vocabulary every panel, camera and sensor maps into.'
-              }
-              {...form.getInputProps('eventType')}
-            />
-            <Radio.Group label="Applies to" {...form.getInputProps('scope')}>
-              <Group gap="lg" mt={6}>
-                <Radio
-                  value="organization"
-                  label="Every site"
-                  disabled={!allSites}
-                  title={allSites ? undefined : 'Only organization-wide roles set rules for every site'}
-                />
-                <Radio value="site" label="One site" />
-                <Radio value="device" label="One device" />
-              </Group>
-            </Radio.Group>
-            {values.scope !== 'organization' ? (
-              <SimpleGrid cols={values.scope === 'device' ? 2 : 1}>
-                <Select
-                  label="Site"
-                  data={directory.options}
-                  searchable
-                  required
-                  allowDeselect={false}
-                  nothingFoundMessage="No such site"
-                  {...form.getInputProps('siteId')}
-                  onChange={(siteId: string | null) => {
-                    form.setFieldValue('siteId', siteId);
-                    form.setFieldValue('deviceId', null);
-                  }}
-                />
-                {values.scope === 'device' ? (
-                  <DeviceSelect
-                    label="Device"
-                    placeholder={values.siteId ? 'Search the site’s devices' : 'Choose a site first'}
-                    siteId={values.siteId}
-                    disabled={!values.siteId}
-                    required
-                    value={values.deviceId}
-                    onChange={(deviceId) => form.setFieldValue('deviceId', deviceId)}
-                    error={form.errors.deviceId}
-                  />
-                ) : null}
-              </SimpleGrid>
-            ) : null}
-          </>
-        )}
-        <Divider />
-        <SimpleGrid cols={2}>
-          <Radio.Group label="When it matches" {...form.getInputProps('action')}>
-            <Stack gap={6} mt={6}>
-              <Radio value="alarm" label="Raise an alarm" />
-              <Radio value="log" label="Log only (no alarm on the desk)" />
-            </Stack>
+      <TextInput
+        label="Name"
+        placeholder="e.g. Person detected after hours"
+        required
+        data-autofocus
+        {...form.getInputProps('name')}
+      />
+      {rule ? (
+        <Stack gap={2}>
+          <Text size="sm">
+            <Text span fw={500}>
+              {humanize(rule.eventType)}
+            </Text>{' '}
+            events{' '}
+            {scopeOf(rule) === 'organization'
+              ? 'at every site'
+              : scopeOf(rule) === 'site'
+                ? `at ${directory.byId.get(rule.siteId ?? '')?.name ?? 'one site'}`
+                : `from ${devices.get(rule.deviceId ?? '')?.name ?? 'one device'}`}
+          </Text>
+          <Text size="xs" c="dimmed">
+            The event type and scope of a rule are fixed. To change them, create a new rule and disable this
+            one.
+          </Text>
+        </Stack>
+      ) : (
+        <>
+          <Select
+            label="Event type"
+            placeholder="Choose the event this rule handles"
+            data={optionsOf(eventTypes)}
+            searchable
+            required
+            description={
+              values.eventType
+                ? `Without a rule, ${humanize(values.eventType).toLowerCase()} ${typeDefault(values.eventType)}.`
+                : 'From the normalized vocabulary every panel, camera and sensor maps into.'
+            }
+            {...form.getInputProps('eventType')}
+          />
+          <Radio.Group label="Applies to" {...form.getInputProps('scope')}>
+            <Group gap="lg" mt={6}>
+              <Radio
+                value="organization"
+                label="Every site"
+                disabled={!allSites}
+                title={allSites ? undefined : 'Only organization-wide roles set rules for every site'}
+              />
+              <Radio value="site" label="One site" />
+              <Radio value="device" label="One device" />
+            </Group>
           </Radio.Group>
-          {values.action === 'alarm' ? (
-            <Select
-              label="Priority"
-              data={optionsOf(priorities)}
-              searchable
-              required
-              allowDeselect={false}
-              {...form.getInputProps('priority')}
-            />
+          {values.scope !== 'organization' ? (
+            <SimpleGrid cols={values.scope === 'device' ? 2 : 1}>
+              <Select
+                label="Site"
+                data={directory.options}
+                searchable
+                required
+                allowDeselect={false}
+                nothingFoundMessage="No such site"
+                {...form.getInputProps('siteId')}
+                onChange={(siteId: string | null) => {
+                  form.setFieldValue('siteId', siteId);
+                  form.setFieldValue('deviceId', null);
+                }}
+              />
+              {values.scope === 'device' ? (
+                <DeviceSelect
+                  label="Device"
+                  placeholder={values.siteId ? 'Search the site’s devices' : 'Choose a site first'}
+                  siteId={values.siteId}
+                  disabled={!values.siteId}
+                  required
+                  value={values.deviceId}
+                  onChange={(deviceId) => form.setFieldValue('deviceId', deviceId)}
+                  error={form.errors.deviceId}
+                />
+              ) : null}
+            </SimpleGrid>
           ) : null}
-        </SimpleGrid>
-        <Radio.Group
-          label="Armed"
-          description={`Schedules are read in ${zoneLabel}.`}
-          {...form.getInputProps('armed')}
-          onChange={(armed) => {
-            form.setFieldValue('armed', armed === 'schedule' ? 'schedule' : 'always');
-            if (armed === 'schedule' && values.windows.length === 0)
-              form.setFieldValue('windows', startingWindows());
-          }}
-        >
-          <Group gap="lg" mt={6}>
-            <Radio value="always" label="At all times" />
-            <Radio value="schedule" label="On a weekly schedule" />
-          </Group>
+        </>
+      )}
+      <Divider />
+      <SimpleGrid cols={2}>
+        <Radio.Group label="When it matches" {...form.getInputProps('action')}>
+          <Stack gap={6} mt={6}>
+            <Radio value="alarm" label="Raise an alarm" />
+            <Radio value="log" label="Log only (no alarm on the desk)" />
+          </Stack>
         </Radio.Group>
-        {values.armed === 'schedule' ? (
-          <ScheduleEditor
-            windows={values.windows}
-            onChange={(windows) => form.setFieldValue('windows', windows)}
-            errors={form.errors}
-            zoneLabel={zoneLabel}
+        {values.action === 'alarm' ? (
+          <Select
+            label="Priority"
+            data={optionsOf(priorities)}
+            searchable
+            required
+            allowDeselect={false}
+            {...form.getInputProps('priority')}
           />
         ) : null}
-        <Divider />
-        <NumberInput
-          label="Fold window (seconds)"
-          description={
-            Number(values.foldSeconds) > 0
-              ? `Repeats of the same device, zone and type within ${formatSeconds(Number(values.foldSeconds))} count on the open alarm instead of raising a new one.`
-              : 'Every repeat raises a new alarm.'
-          }
-          min={0}
-          max={86_400}
-          allowDecimal={false}
-          {...form.getInputProps('foldSeconds')}
-        />
-        <Switch
-          label="Enabled"
-          description="A disabled rule is skipped: the next matching rule, or the type’s default, applies."
-          {...form.getInputProps('enabled', { type: 'checkbox' })}
-        />
-        <Group justify="flex-end" mt="sm">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending} disabled={stale}>
-            {rule ? 'Save changes' : 'Create rule'}
-          </Button>
+      </SimpleGrid>
+      <Radio.Group
+        label="Armed"
+        description={`Schedules are read in ${zoneLabel}.`}
+        {...form.getInputProps('armed')}
+        onChange={(armed) => {
+          form.setFieldValue('armed', armed === 'schedule' ? 'schedule' : 'always');
+          if (armed === 'schedule' && values.windows.length === 0)
+            form.setFieldValue('windows', startingWindows());
+        }}
+      >
+        <Group gap="lg" mt={6}>
+          <Radio value="always" label="At all times" />
+          <Radio value="schedule" label="On a weekly schedule" />
         </Group>
-      </Stack>
-    </form>
+      </Radio.Group>
+      {values.armed === 'schedule' ? (
+        <ScheduleEditor
+          windows={values.windows}
+          onChange={(windows) => form.setFieldValue('windows', windows)}
+          errors={form.errors}
+          zoneLabel={zoneLabel}
+        />
+      ) : null}
+      <Divider />
+      <NumberInput
+        label="Fold window (seconds)"
+        description={
+          Number(values.foldSeconds) > 0
+            ? `Repeats of the same device, zone and type within ${formatSeconds(Number(values.foldSeconds))} count on the open alarm instead of raising a new one.`
+            : 'Every repeat raises a new alarm.'
+        }
+        min={0}
+        max={86_400}
+        allowDecimal={false}
+        {...form.getInputProps('foldSeconds')}
+      />
+      <Switch
+        label="Enabled"
+        description="A disabled rule is skipped: the next matching rule, or the type’s default, applies."
+        {...form.getInputProps('enabled', { type: 'checkbox' })}
+      />
+    </EditForm>
   );
 }
 

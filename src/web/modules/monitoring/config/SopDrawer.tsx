@@ -1,20 +1,7 @@
-import {
-  Alert,
-  Button,
-  Divider,
-  Group,
-  Paper,
-  Select,
-  SimpleGrid,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Divider, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertTriangle } from '@tabler/icons-react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { allSiteRoles } from '../../../../contracts/access.js';
 import {
   alarmTypes,
@@ -25,10 +12,9 @@ import {
   type Sop,
   type UpdateSop,
 } from '../../../../contracts/monitoring.js';
-import { apiSend, isStale } from '../../../app/api.js';
-import { FormDrawer, VersionedEditor } from '../../../app/editor.js';
-import { showProblemOnForm, type FormErrors } from '../../../app/forms.js';
-import { StaleAlert } from '../../../app/lists.js';
+import { apiSend } from '../../../app/api.js';
+import { EditForm, FormDrawer, useEditSave, VersionedEditor } from '../../../app/editor.js';
+import type { FormErrors } from '../../../app/forms.js';
 import { notifySuccess } from '../../../app/notify.js';
 import { useSession } from '../../../app/session.js';
 import { validateWith } from '../../../app/validation.js';
@@ -120,8 +106,6 @@ function SopForm({
   const { me } = useSession();
   const directory = useSiteDirectory();
   const allSites = allSiteRoles.includes(me.role);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [stale, setStale] = useState(false);
   const validateCreate = useMemo(() => validateWith(createSopBody, toCreateBody), []);
   const validateUpdate = useMemo(
     () => validateWith(updateSopBody, (values: SopValues) => (sop ? toUpdateBody(sop, values) : {})),
@@ -149,116 +133,95 @@ function SopForm({
   });
   const { values } = form;
 
-  const save = useMutation({
-    mutationFn: (submitted: SopValues) =>
+  const save = useEditSave({
+    form,
+    fields: ['alarmType', 'siteId', 'title', 'steps'],
+    unchanged: (submitted: SopValues) =>
+      sop !== null && Object.keys(toUpdateBody(sop, submitted)).length === 0,
+    save: (submitted: SopValues) =>
       sop && etag
         ? apiSend('PATCH', `/api/v1/alarm-sops/${sop.id}`, sopSchema, toUpdateBody(sop, submitted), {
             ifMatch: etag,
           })
         : apiSend('POST', '/api/v1/alarm-sops', sopSchema, toCreateBody(submitted)),
-    onSuccess: async (saved) => {
+    onSaved: async (saved) => {
       notifySuccess(`Procedure “${saved.title}” ${sop ? 'saved' : 'created'}.`);
       await queryClient.invalidateQueries({ queryKey: sopsKey });
-      onDone();
     },
-    onError: (error) => {
-      if (isStale(error)) setStale(true);
-      else setProblem(showProblemOnForm(form, error, ['alarmType', 'siteId', 'title', 'steps']));
-    },
+    onDone,
   });
   const siteError = form.errors.siteId;
 
   return (
-    <form
-      onSubmit={form.onSubmit((submitted) => {
-        setProblem(null);
-        if (sop && Object.keys(toUpdateBody(sop, submitted)).length === 0) {
-          onDone();
-          return;
-        }
-        save.mutate(submitted);
-      })}
-      noValidate
+    <EditForm
+      save={save}
+      onReload={onReload}
+      reloading={reloading}
+      onCancel={onDone}
+      submitLabel={sop ? 'Save changes' : 'Create procedure'}
     >
-      <Stack gap="md">
-        {stale ? <StaleAlert onReload={onReload} reloading={reloading} /> : null}
-        {problem ? (
-          <Alert color="red" variant="light" icon={<IconAlertTriangle size={18} />} role="alert">
-            {problem}
-          </Alert>
-        ) : null}
-        {sop ? (
-          <Stack gap={2}>
-            <Text size="sm">
-              For{' '}
-              <Text span fw={500}>
-                {humanize(sop.alarmType)}
-              </Text>{' '}
-              alarms{' '}
-              {sop.siteId ? `at ${directory.byId.get(sop.siteId)?.name ?? 'one site'}` : 'at every site'}
-            </Text>
-            <Text size="xs" c="dimmed">
-              Alarms already raised keep the steps they were given; changes apply to new alarms.
-            </Text>
-          </Stack>
-        ) : (
-          <SimpleGrid cols={2}>
-            <Select
-              label="Alarm type"
-              placeholder="Choose the alarm"
-              data={optionsOf(alarmTypes)}
-              searchable
-              required
-              data-autofocus
-              {...form.getInputProps('alarmType')}
-            />
-            <Select
-              label="Applies at"
-              description="A site’s own procedure replaces the organization’s there."
-              data={siteOptions}
-              searchable
-              required
-              allowDeselect={false}
-              nothingFoundMessage="No such site"
-              {...form.getInputProps('site')}
-              error={form.errors.site ?? siteError}
-            />
-          </SimpleGrid>
-        )}
-        <TextInput
-          label="Title"
-          placeholder="e.g. Burglary at a depot"
-          required
-          {...(sop ? { 'data-autofocus': true } : {})}
-          {...form.getInputProps('title')}
-        />
-        <Stack gap={6}>
-          <Text size="sm" fw={500}>
-            Steps
+      {sop ? (
+        <Stack gap={2}>
+          <Text size="sm">
+            For{' '}
+            <Text span fw={500}>
+              {humanize(sop.alarmType)}
+            </Text>{' '}
+            alarms {sop.siteId ? `at ${directory.byId.get(sop.siteId)?.name ?? 'one site'}` : 'at every site'}
           </Text>
-          {typeof form.errors.steps === 'string' ? (
-            <Text size="xs" c="red" role="alert">
-              {form.errors.steps}
-            </Text>
-          ) : null}
-          <StepsEditor
-            steps={values.steps}
-            onChange={(steps) => form.setFieldValue('steps', steps)}
-            errors={stepErrors(form.errors)}
-          />
+          <Text size="xs" c="dimmed">
+            Alarms already raised keep the steps they were given; changes apply to new alarms.
+          </Text>
         </Stack>
-        <Divider />
-        <SopPreview title={values.title} steps={values.steps.map((step) => step.text)} />
-        <Group justify="flex-end" mt="sm">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={save.isPending} disabled={stale}>
-            {sop ? 'Save changes' : 'Create procedure'}
-          </Button>
-        </Group>
+      ) : (
+        <SimpleGrid cols={2}>
+          <Select
+            label="Alarm type"
+            placeholder="Choose the alarm"
+            data={optionsOf(alarmTypes)}
+            searchable
+            required
+            data-autofocus
+            {...form.getInputProps('alarmType')}
+          />
+          <Select
+            label="Applies at"
+            description="A site’s own procedure replaces the organization’s there."
+            data={siteOptions}
+            searchable
+            required
+            allowDeselect={false}
+            nothingFoundMessage="No such site"
+            {...form.getInputProps('site')}
+            error={form.errors.site ?? siteError}
+          />
+        </SimpleGrid>
+      )}
+      <TextInput
+        label="Title"
+        placeholder="e.g. Burglary at a depot"
+        required
+        {...(sop ? { 'data-autofocus': true } : {})}
+        {...form.getInputProps('title')}
+      />
+      <Stack gap={6}>
+        <Text size="sm" fw={500}>
+          Steps
+        </Text>
+        {typeof form.errors.steps === 'string' ? (
+          <Text size="xs" c="red" role="alert">
+            {form.errors.steps}
+          </Text>
+        ) : null}
+        <StepsEditor
+          steps={values.steps}
+          onChange={(steps) => form.setFieldValue('steps', steps)}
+          errors={stepErrors(form.errors)}
+        />
       </Stack>
-    </form>
+      <Divider />
+      <SopPreview title={values.title} steps={values.steps.map((step) => step.text)} />
+    </EditForm>
   );
 }
 
