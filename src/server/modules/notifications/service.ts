@@ -13,6 +13,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { newId, nowIso } from '../../platform/ids.js';
 import {
   newWebhookSecret,
+  sealWebhookSecret,
   notificationsRepository as repo,
   webhookOrigin,
 } from '../../platform/notifications/index.js';
@@ -94,11 +95,12 @@ export async function createWebhook(
   return writeAudited(ctx.database, audit, async (tx, record) => {
     const now = nowIso();
     const secret = newWebhookSecret();
+    const id = newId();
     const row = {
-      id: newId(),
+      id,
       name: input.name,
       url: input.url,
-      secret,
+      secret: sealWebhookSecret(ctx.config.dataDir, id, secret),
       categories: JSON.stringify(input.categories),
       active: input.active === false ? 0 : 1,
       created_at: now,
@@ -192,5 +194,43 @@ export async function sendTestEvent(
     const delivery = await repo.findDelivery(tx, deliveryId);
     if (!delivery) throw notFound('Delivery');
     return repo.toDelivery(delivery);
+  });
+}
+
+/**
+ * Seals the signing secrets of webhooks created before secrets were stored sealed: run at start,
+ * a change recorded in the audit trail (by the system) for each webhook it seals. Safe when several
+ * nodes start at once: a row is only rewritten while it still holds its secret in clear.
+ */
+export async function sealLegacyWebhookSecrets(ctx: AppContext): Promise<number> {
+  const legacy = await ctx.database.db
+    .selectFrom('webhooks')
+    .select(['id', 'secret'])
+    .where('secret', 'not like', 'v1.%')
+    .execute();
+  if (legacy.length === 0) return 0;
+  const audit: AuditContext = {
+    actor: { type: 'system', id: null, label: 'secret sealing at start' },
+    requestId: null,
+  };
+  return writeAudited(ctx.database, audit, async (tx, record) => {
+    let sealed = 0;
+    for (const row of legacy) {
+      const result = await tx
+        .updateTable('webhooks')
+        .set({ secret: sealWebhookSecret(ctx.config.dataDir, row.id, row.secret) })
+        .where('id', '=', row.id)
+        .where('secret', '=', row.secret)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) continue;
+      sealed += 1;
+      await record({
+        action: 'webhook.secret_sealed',
+        entityType: 'webhook',
+        entityId: row.id,
+        changes: { storage: 'sealed' },
+      });
+    }
+    return sealed;
   });
 }

@@ -5,8 +5,9 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../platform/config.js';
 import { createLogger } from '../../platform/logger.js';
-import type { NotifyInput } from '../../platform/notifications/index.js';
+import { webhookSecretOf, type NotifyInput } from '../../platform/notifications/index.js';
 import { createServer } from '../../server.js';
+import { sealLegacyWebhookSecrets } from './service.js';
 import {
   call,
   dialects,
@@ -273,6 +274,58 @@ describe.each(dialects)('webhooks (%s)', (dialect) => {
       .orderBy('seq')
       .execute();
     expect(audit.map((row) => row.action)).toEqual(['webhook.created', 'webhook.test_sent']);
+  });
+
+  it('stores the signing secret sealed, bound to its webhook, and still signs with it', async () => {
+    const hook = await createHook('/hooks/sealed', ['system']);
+    const secret = receiver.secrets.get('/hooks/sealed') ?? '';
+    const stored = await t.server.ctx.database.db
+      .selectFrom('webhooks')
+      .select('secret')
+      .where('id', '=', hook.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.secret).toMatch(/^v1\./);
+    expect(stored.secret).not.toContain(secret.slice(6));
+    expect(webhookSecretOf(t.server.ctx.config.dataDir, hook.id, stored.secret)).toBe(secret);
+    // Copied onto another webhook's row, the sealed value does not open.
+    const other = await createHook('/hooks/other', ['system']);
+    expect(webhookSecretOf(t.server.ctx.config.dataDir, other.id, stored.secret)).toBeNull();
+    await call(t, 'POST', `/api/v1/webhooks/${hook.id}/test`, { as: admin });
+    await runDueJobs(t);
+    expect(receiver.hits.find((h) => h.path === '/hooks/sealed')?.verified).toBe(true);
+  });
+
+  it('seals a secret stored in clear by an older version, audited, and keeps signing with it', async () => {
+    const hook = await createHook('/hooks/legacy', ['system']);
+    const secret = receiver.secrets.get('/hooks/legacy') ?? '';
+    const db = t.server.ctx.database.db;
+    await db.updateTable('webhooks').set({ secret }).where('id', '=', hook.id).execute();
+    // Still usable in clear, until sealed.
+    await call(t, 'POST', `/api/v1/webhooks/${hook.id}/test`, { as: admin });
+    await runDueJobs(t);
+    expect(receiver.hits.find((h) => h.path === '/hooks/legacy')?.verified).toBe(true);
+
+    expect(await sealLegacyWebhookSecrets(t.server.ctx)).toBeGreaterThanOrEqual(1);
+    const stored = await db
+      .selectFrom('webhooks')
+      .select('secret')
+      .where('id', '=', hook.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.secret).toMatch(/^v1\./);
+    expect(await sealLegacyWebhookSecrets(t.server.ctx)).toBe(0);
+    const audit = await db
+      .selectFrom('audit_log')
+      .select(['action', 'changes'])
+      .where('entity_id', '=', hook.id)
+      .where('action', '=', 'webhook.secret_sealed')
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.changes).not.toContain(secret);
+
+    receiver.hits.length = 0;
+    await call(t, 'POST', `/api/v1/webhooks/${hook.id}/test`, { as: admin });
+    await runDueJobs(t);
+    expect(receiver.hits.find((h) => h.path === '/hooks/legacy')?.verified).toBe(true);
   });
 
   it('updates with If-Match, pauses, and deletes (audited)', async () => {

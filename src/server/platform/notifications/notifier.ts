@@ -67,14 +67,14 @@ export class Notifier {
 
   constructor(
     private readonly deps: {
-      config: Pick<Config, 'VIGIL_SMTP_URL' | 'VIGIL_SMTP_FROM' | 'VIGIL_PUBLIC_URL'>;
+      config: Pick<Config, 'VIGIL_SMTP_URL' | 'VIGIL_SMTP_FROM' | 'VIGIL_PUBLIC_URL' | 'dataDir'>;
       database: DatabaseHandle;
       jobs: JobQueue;
     },
   ) {
     this.mailer = new Mailer(deps.config);
     registerEmailDelivery(deps.jobs, deps.database, this.mailer, deps.config);
-    registerWebhookDelivery(deps.jobs, deps.database);
+    registerWebhookDelivery(deps.jobs, deps.database, deps.config.dataDir);
   }
 
   /** Notifies users per their preferences and sends the event to subscribed webhooks. */

@@ -6,6 +6,7 @@ import type { DatabaseHandle, Tx } from '../db/database.js';
 import { newId, nowIso } from '../ids.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { describeJobError } from '../jobs/queue.js';
+import { isSealed, openSecret, sealSecret, type SealScope } from '../secrets/sealed.js';
 import { deliveryWithWebhook, insertDelivery, updateDelivery } from './repository.js';
 
 export const WEBHOOK_JOB = 'webhook.deliver';
@@ -14,6 +15,27 @@ const REQUEST_TIMEOUT_MS = 10_000;
 /** A new webhook signing secret (256 random bits); the server makes it, the admin sees it once. */
 export function newWebhookSecret(): string {
   return `whsec_${randomSecret(32)}`;
+}
+
+// Signing secrets are stored sealed under their own key-encryption key, bound to their webhook: a
+// database dump must not let anyone sign requests that receivers would take for Vigil's.
+const secretScope = (dataDir: string, webhookId: string): SealScope => ({
+  dataDir,
+  keyFile: 'webhook-secrets.key',
+  boundTo: `webhook:${webhookId}`,
+});
+
+/** The stored form of a webhook's signing secret. */
+export function sealWebhookSecret(dataDir: string, webhookId: string, secret: string): string {
+  return sealSecret(secretScope(dataDir, webhookId), secret);
+}
+
+/**
+ * A webhook's signing secret from its stored form; rows written before secrets were sealed hold it
+ * in clear. Null when a sealed secret cannot be opened (another node's key file, tampering).
+ */
+export function webhookSecretOf(dataDir: string, webhookId: string, stored: string): string | null {
+  return isSealed(stored) ? openSecret(secretScope(dataDir, webhookId), stored) : stored;
 }
 
 /** The x-vigil-signature value: `sha256=` and the hex HMAC-SHA256 of the raw body under the secret. */
@@ -61,7 +83,7 @@ export async function enqueueDelivery(
 }
 
 /** Registers the job that POSTs one delivery; failures are retried by the queue with backoff. */
-export function registerWebhookDelivery(jobs: JobQueue, database: DatabaseHandle): void {
+export function registerWebhookDelivery(jobs: JobQueue, database: DatabaseHandle, dataDir: string): void {
   jobs.register({
     kind: WEBHOOK_JOB,
     schema: z.object({ deliveryId: z.string() }),
@@ -87,6 +109,12 @@ export function registerWebhookDelivery(jobs: JobQueue, database: DatabaseHandle
         });
         return new Error(error);
       };
+      const secret = webhookSecretOf(dataDir, delivery.webhook_id, delivery.secret);
+      if (secret === null)
+        throw await failed(
+          'the webhook’s signing secret cannot be opened: is keys/webhook-secrets.key the same on every node?',
+          null,
+        );
       let response: Response;
       try {
         response = await fetch(delivery.url, {
@@ -94,7 +122,7 @@ export function registerWebhookDelivery(jobs: JobQueue, database: DatabaseHandle
           headers: {
             'content-type': 'application/json',
             'user-agent': 'Vigil-Webhooks/1',
-            'x-vigil-signature': signWebhookBody(delivery.secret, delivery.payload),
+            'x-vigil-signature': signWebhookBody(secret, delivery.payload),
             'x-vigil-timestamp': String(Math.floor(Date.now() / 1000)),
             'x-vigil-event': delivery.event,
             'x-vigil-delivery': delivery.id,
