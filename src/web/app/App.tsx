@@ -6,7 +6,15 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-route
 import type { Permission } from '../../contracts/access.js';
 import { ApiError } from './api.js';
 import { LoadError, PageLoader } from './components.js';
-import { endSession, meKey, SessionProvider, useMeQuery, useSession, useSetupStatus } from './session.js';
+import {
+  endedBySignOut,
+  endSession,
+  meKey,
+  SessionProvider,
+  useMeQuery,
+  useSession,
+  useSetupStatus,
+} from './session.js';
 import { Shell } from './Shell.js';
 import { theme } from './theme.js';
 
@@ -68,7 +76,9 @@ function RequireSession({ children }: { children: ReactNode }) {
   if (!me.data) {
     if (setup.data?.needsSetup) return <Navigate to="/setup" replace />;
     const next =
-      location.pathname === '/' ? '' : `?next=${encodeURIComponent(location.pathname + location.search)}`;
+      location.pathname === '/' || endedBySignOut()
+        ? ''
+        : `?next=${encodeURIComponent(location.pathname + location.search)}`;
     return <Navigate to={`/login${next}`} replace />;
   }
   return <SessionProvider me={me.data}>{children}</SessionProvider>;

@@ -39,8 +39,19 @@ export function useSetupStatus() {
   });
 }
 
+// Set when the user signs out, cleared at the next sign-in. The sign-in page that follows a sign-out
+// carries no `?next=`: the next person at the screen starts from home, not from the page the last
+// one left (a session that expired keeps it, to come back to the same page).
+let signedOut = false;
+
+/** Whether the session ended because the user signed out (not because it expired). */
+export function endedBySignOut(): boolean {
+  return signedOut;
+}
+
 /** Makes a sign-in answer the session: remembers its CSRF token and drops any previous user's data. */
 export function startSession(queryClient: QueryClient, me: Me): void {
+  signedOut = false;
   setCsrfToken(me.csrfToken);
   forgetUserData(queryClient);
   queryClient.setQueryData(meKey, me);
@@ -74,6 +85,7 @@ export function SessionProvider({ me, children }: { me: Me; children: ReactNode 
       await apiSend('POST', '/api/v1/auth/logout', okSchema);
     } finally {
       // Even when the server call fails (session already gone), the browser forgets the user.
+      signedOut = true;
       endSession(queryClient);
     }
   }, [queryClient]);
